@@ -1,0 +1,142 @@
+"""The functional API behind the CLI: ``process`` mirrors ``khabar process`` flag for flag."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from khabar.engine.local import ordered_map
+from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, RawRecord, ReadError
+from khabar.io.discover import read_paths
+from khabar.io.writers import ErrorWriter, open_writer
+from khabar.pipeline import _as_input, refine
+from khabar.record import Article
+
+REPEAT_REASONS = frozenset({"repeated-paragraph", "repeated-body", "repeats-title"})
+DISPLAY_REASONS = frozenset(
+    {"mojibake", "presentation-form", "invisible-char", "persian-letter", "whitespace"}
+)
+
+
+@dataclass
+class Summary:
+    """What a run did. ``errors`` counts records that could not be read or refined."""
+
+    read: int = 0
+    written: int = 0
+    repaired: int = 0  # articles with repeated content removed
+    display_repaired: int = 0  # articles with a display repair (encoding, invisibles, forms …)
+    datelines: int = 0
+    errors: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # articles per edit reason
+    errors_path: str | None = None
+
+    def add(self, article: Article) -> None:
+        self.written += 1
+        reasons = {e.reason for e in article.edits}
+        self.reasons.update(reasons)
+        self.repaired += bool(reasons & REPEAT_REASONS)
+        self.display_repaired += bool(reasons & DISPLAY_REASONS)
+        self.datelines += article.dateline is not None
+
+    def as_text(self) -> str:
+        lines = [
+            f"read {self.read:,}  written {self.written:,}  repaired {self.repaired:,}  "
+            f"display-repaired {self.display_repaired:,}  datelines {self.datelines:,}  errors {self.errors:,}"
+        ]
+        if self.reasons:
+            lines.append("edits (articles): " + ", ".join(f"{r} {n:,}" for r, n in sorted(self.reasons.items())))
+        if self.errors and self.errors_path:
+            lines.append(f"bad records written to {self.errors_path}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    file: str
+    record: int | None
+    reason: str
+    raw: str
+
+
+def _refine_record(rec: RawRecord | ReadError) -> Article | ReadError | _Failed:
+    """Refine one record in a worker; a failure becomes a value so the run goes on."""
+    if isinstance(rec, ReadError):
+        return rec
+    try:
+        inp = _as_input(rec)
+        return refine(inp.text, **inp.fields)
+    except Exception as exc:  # a bug must not lose the rest of the corpus; the record is kept
+        return _Failed(rec.origin_file, rec.origin_record, f"refine failed: {exc!r}", rec.text[:2000])
+
+
+def default_errors_path(output: str | None) -> str:
+    if output and output != "-":
+        return str(Path(output).with_suffix("")) + ".errors.jsonl"
+    return "khabar-errors.jsonl"
+
+
+def process(
+    paths: Sequence[str],
+    output: str | None = None,
+    *,
+    errors: str | None = None,
+    workers: int = 1,
+    field_map: FieldMap | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    on_error: Callable[[str], None] | None = None,
+    on_record: Callable[[], None] | None = None,
+) -> Summary:
+    """Read ``paths``, refine every article and write the records to ``output`` (JSON Lines on
+    stdout when ``None``, Parquet for ``.parquet``). Bad records are reported through ``on_error``
+    (default: stderr) and written to ``errors``; the run goes on."""
+    summary = Summary(errors_path=errors or default_errors_path(output))
+    report = on_error or (lambda msg: print(f"khabar: {msg}", file=sys.stderr))
+    error_out = ErrorWriter(summary.errors_path)
+    writer = open_writer(output)
+
+    def counted(records: Iterable[RawRecord | ReadError]) -> Iterator[RawRecord | ReadError]:
+        for r in records:
+            summary.read += isinstance(r, RawRecord)
+            yield r
+
+    try:
+        records = counted(read_paths(list(paths), field_map=field_map, max_chars=max_chars))
+        for result in ordered_map(_refine_record, records, workers=workers):
+            if isinstance(result, Article):
+                writer.write(result)
+                summary.add(result)
+            else:
+                summary.errors += 1
+                where = result.file if result.record is None else f"{result.file}:{result.record}"
+                report(f"{where}: {result.reason}")
+                error_out.write(result.file, result.record, result.reason, result.raw)
+            if on_record:
+                on_record()
+    finally:
+        writer.close()
+        error_out.close()
+    return summary
+
+
+def read_articles(path: str) -> Iterator[Article]:
+    """khabar records back from a JSON Lines (optionally compressed) or Parquet file."""
+    if path.lower().endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        from khabar.record import from_arrow
+
+        for batch in pq.ParquetFile(path).iter_batches():
+            yield from from_arrow(batch)
+        return
+    import io
+
+    from khabar.io.base import open_binary
+
+    with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig") as f:
+        for line in f:
+            if line.strip():
+                yield Article.from_json(line)

@@ -1,0 +1,216 @@
+"""The ``khabar`` command line. Each subcommand mirrors a function of the Python API.
+
+Exit codes: 0 all records fine; 1 some records failed (each reported on stderr with its file
+and record number, and written to the errors file); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from khabar import __version__
+from khabar.api import default_errors_path, process, read_articles
+from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap
+from khabar.record import Article, SchemaError
+from khabar.restore import RestoreError, restore
+
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _field_map(args: argparse.Namespace) -> FieldMap:
+    fm = FieldMap()
+    for name in ("id", "text", "title", "url", "published", "source"):
+        value = getattr(args, f"{name}_field")
+        if value:
+            setattr(fm, name, tuple(v.strip() for v in value.split(",")))
+    return fm
+
+
+def _cmd_process(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    show_progress = not args.quiet and (args.progress or console.is_terminal)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("refining"),
+        MofNCompleteColumn(),
+        TextColumn("[dim]{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show_progress,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("refine", total=None, rate="")
+
+        def tick() -> None:
+            progress.advance(task)
+            done = progress.tasks[0].completed
+            elapsed = progress.tasks[0].elapsed or 0.0
+            if elapsed and done % 64 == 0:
+                progress.update(task, rate=f"{done / elapsed:,.0f} articles/s")
+
+        summary = process(
+            args.paths,
+            args.output,
+            errors=args.errors,
+            workers=args.workers,
+            field_map=_field_map(args),
+            max_chars=args.max_chars,
+            on_error=lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
+            on_record=tick,
+        )
+    if not args.quiet:
+        console.print(summary.as_text(), highlight=False, soft_wrap=True)
+    return EXIT_RECORD_ERRORS if summary.errors else EXIT_OK
+
+
+def _load_for_show(path: str, record: int | None, article_id: str | None) -> Article | None:
+    """A khabar record from a records file, or a raw input refined on the fly."""
+    from khabar.api import _refine_record
+    from khabar.io.base import RawRecord
+    from khabar.io.discover import read_paths
+
+    try:
+        for n, article in enumerate(read_articles(path), start=1):
+            if (article_id and article.id == article_id) or (not article_id and n == (record or 1)):
+                return article
+        return None
+    except (json.JSONDecodeError, SchemaError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        pass  # not a records file: treat it as raw input
+    n = 0
+    for rec in read_paths([path]):
+        if isinstance(rec, RawRecord):
+            n += 1
+            if (article_id and rec.id == article_id) or (not article_id and n == (record or 1)):
+                result = _refine_record(rec)
+                return result if isinstance(result, Article) else None
+    return None
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from khabar.show import render
+
+    article = _load_for_show(args.file, args.record, args.id)
+    if article is None:
+        print(f"khabar show: no such record in {args.file}", file=sys.stderr)
+        return EXIT_RECORD_ERRORS
+    render(article)
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from khabar.io.writers import open_text_out
+
+    out = open_text_out(args.output or "-")
+    failed = 0
+    try:
+        for n, article in enumerate(read_articles(args.records), start=1):
+            try:
+                text = restore(article)
+            except RestoreError as exc:
+                print(f"khabar: {args.records}:{n}: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            out.write(json.dumps({"id": article.id, "text": text}, ensure_ascii=False) + "\n")
+    except (json.JSONDecodeError, SchemaError, OSError) as exc:
+        print(f"khabar: {args.records}: not a khabar records file: {exc}", file=sys.stderr)
+        failed += 1
+    finally:
+        if args.output:
+            out.close()
+        else:
+            out.flush()
+            out.detach()
+    return EXIT_RECORD_ERRORS if failed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="khabar",
+        description="khabar — an Arabic news refinery: repair, parse and log raw Arabic news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"khabar {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "process",
+        help="refine articles from files into khabar records",
+        description="Read articles (.txt, .jsonl/.json, .csv/.tsv, .parquet, .zip; directories, globs, "
+        "'-' for stdin; gzip/bz2/xz/zstd) and write one clean khabar record per article.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", help="OUT.jsonl[.gz|.bz2|.xz|.zst] or OUT.parquet (default: stdout)")
+    p.add_argument(
+        "--errors",
+        metavar="FILE",
+        help="bad records go here as JSON Lines (default: OUT.errors.jsonl beside -o, else khabar-errors.jsonl)",
+    )
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="processes to refine with (default 1)")
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        default=DEFAULT_MAX_CHARS,
+        metavar="N",
+        help=f"records with a longer text are errors (default {DEFAULT_MAX_CHARS:,})",
+    )
+    for name, default in (
+        ("id", "id"),
+        ("text", "text,content"),
+        ("title", "title"),
+        ("url", "url,link"),
+        ("published", "published,date,date_extracted"),
+        ("source", "source"),
+    ):
+        p.add_argument(
+            f"--{name}-field", metavar="NAMES", help=f"input field(s) for {name}, comma-separated (default {default})"
+        )
+    p.add_argument("--progress", action="store_true", help="show the progress bar even when stderr is not a terminal")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.set_defaults(func=_cmd_process)
+
+    s = sub.add_parser(
+        "show",
+        help="print one cleaned article readably",
+        description="Print one article: dateline, paragraphs, and what was removed and why. FILE is a "
+        "khabar records file or any raw input (refined on the fly).",
+    )
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("-n", "--record", type=int, metavar="N", help="the Nth record (1-based, default 1)")
+    s.add_argument("--id", help="the record with this id")
+    s.set_defaults(func=_cmd_show)
+
+    r = sub.add_parser(
+        "restore",
+        help="rebuild the original input texts from khabar records",
+        description='Write one JSON object per record: {"id": ..., "text": <the original input text>}.',
+    )
+    r.add_argument("records", metavar="RECORDS", help="khabar records (.jsonl[.gz…] or .parquet, '-' for stdin)")
+    r.add_argument("-o", "--output", help="write here instead of stdout")
+    r.set_defaults(func=_cmd_restore)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "workers", 1) < 1:
+        parser.error("--workers must be at least 1")
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["build_parser", "default_errors_path", "main"]

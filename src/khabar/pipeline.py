@@ -1,0 +1,258 @@
+"""The per-article refine pipeline: raw text and metadata in, a clean logged Article out.
+
+``refine`` is a pure function of its inputs. It works on the input's lines (split on ``\\n``)
+and logs every change as an ``Edit`` against source line numbers, in the order made, so that
+``khabar.restore`` can undo the log and give back the input byte for byte.
+
+Order of work, and why:
+1. display repair of every line (mojibake, presentation forms, invisibles, Persian letters,
+   whitespace) — later steps compare clean text;
+2. a body pasted twice inside one line is cut — so the line can then match other lines;
+3. empty lines are dropped;
+4. the dateline is lifted from the first line and a closing credit from the last — before
+   repeat removal, but the first line's full key is remembered so a repeat of it with its
+   dateline is still caught;
+5. the title repeated as the first paragraph is dropped;
+6. paragraphs repeating an earlier one are dropped, the first occurrence kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from khabar.engine.local import ordered_map
+from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline
+from khabar.record import Article, Dateline, Edit
+from khabar.repair.repeats import find_doubled_body, repeated_paragraphs
+from khabar.repair.stats import repetition_stats
+from khabar.text.display import repair_line
+from khabar.text.keys import match_key
+from khabar.text.tokens import WORD_RE
+
+_PUBLISHED_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S")
+
+
+def normalise_published(value: str | None) -> str | None:
+    """ISO 8601 for the date forms seen in news feeds, ``None`` when it cannot be read."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    for fmt in _PUBLISHED_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def derive_id(text: str, source: str | None, url: str | None) -> str:
+    """A stable id: from source and URL when there is a URL, else from the input text."""
+    basis = f"{source or ''}\n{url}" if url else text
+    return hashlib.blake2b(basis.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class _Log:
+    """The working lines and the edit log that records every change made to them."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: list[str | None] = list(text.split("\n"))
+        self.edits: list[Edit] = []
+
+    def edit(self, line: int, start: int, end: int, new: str, reason: str, **kw: Any) -> None:
+        cur = self.lines[line]
+        assert cur is not None
+        self.edits.append(Edit("edit", reason, line, cur[start:end], new, start, end, **kw))
+        self.lines[line] = cur[:start] + new + cur[end:]
+
+    def drop(self, line: int, reason: str, kept_line: int | None = None) -> None:
+        cur = self.lines[line]
+        assert cur is not None
+        self.edits.append(Edit("drop", reason, line, cur, kept_line=kept_line))
+        self.lines[line] = None
+
+    def alive(self) -> list[int]:
+        return [i for i, s in enumerate(self.lines) if s is not None]
+
+
+def _lift_dateline(log: _Log, alive: list[int]) -> tuple[DatelineMatch | None, DatelineMatch | None]:
+    first = last = None
+    if alive:
+        i = alive[0]
+        first = find_dateline(log.lines[i] or "")
+        if first:
+            if (log.lines[i] or "")[first.end :].strip():
+                log.edit(i, first.start, first.end, "", "dateline")
+            else:
+                log.drop(i, "dateline")
+    alive = log.alive()
+    if alive:
+        j = alive[-1]
+        last = find_credit(log.lines[j] or "")
+        if last:
+            if (log.lines[j] or "")[: last.start].strip():
+                log.edit(j, last.start, last.end, "", "credit")
+            else:
+                log.drop(j, "credit")
+    return first, last
+
+
+def _dateline_record(first: DatelineMatch | None, last: DatelineMatch | None) -> Dateline | None:
+    found = first or last
+    if found is None:
+        return None
+    d = Dateline(
+        raw=found.raw,
+        place=found.place,
+        place_en=found.place_en,
+        country=found.country,
+        agency=found.agency,
+        agency_en=found.agency_en,
+        agency_kind=found.agency_kind,
+        date=found.date,
+        position=found.position,
+    )
+    # A dateline with only a place, closed by an agency credit: one filing, two halves.
+    if first and last and not first.agency and last.agency:
+        d = replace(d, agency=last.agency, agency_en=last.agency_en, agency_kind=last.agency_kind)
+    return d
+
+
+def refine(
+    text: str,
+    *,
+    id: str | None = None,  # noqa: A002 - mirrors the record field
+    title: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    published: str | None = None,
+    meta: Mapping[str, str] | None = None,
+) -> Article:
+    """Repair, parse and log one article. ``text`` is the raw body; the rest is its metadata."""
+    log = _Log(text)
+    clean_title, title_edits = _repair_title(title)
+    # 1. display repair
+    for i, line in enumerate(log.lines):
+        assert line is not None
+        new, changes = repair_line(line)
+        for c in changes:
+            log.edit(i, c.start, c.end, c.new, c.reason)
+        assert log.lines[i] == new
+    # 2. a body pasted twice inside one line
+    for i, line in enumerate(log.lines):
+        end = find_doubled_body(line or "")
+        if end is not None:
+            log.edit(i, end, len(line or ""), "", "repeated-body", kept_line=i)
+    # 3. empty lines
+    for i, line in enumerate(log.lines):
+        if line == "":
+            log.drop(i, "empty-line")
+    # 4. dateline and credit
+    alive = log.alive()
+    first_key = {match_key(log.lines[alive[0]] or ""): alive[0]} if alive else {}
+    first, last = _lift_dateline(log, alive)
+    # 5. the title repeated as the first paragraph
+    alive = log.alive()
+    if clean_title and alive and match_key(log.lines[alive[0]] or "") == match_key(clean_title):
+        log.drop(alive[0], "repeats-title")
+        alive = alive[1:]
+    # 6. repeated paragraphs, the first occurrence kept
+    texts = [log.lines[i] or "" for i in alive]
+    keys = [match_key(t) for t in texts]
+    counts = [len(WORD_RE.findall(t)) for t in texts]
+    seed = {k: alive.index(i) for k, i in first_key.items() if i in alive}
+    for pos, kept_pos in sorted(repeated_paragraphs(keys, counts, first=seed).items()):
+        log.drop(alive[pos], "repeated-paragraph", kept_line=alive[kept_pos])
+
+    out_lines = log.alive()
+    out_index = {line: k for k, line in enumerate(out_lines)}
+    edits = [
+        replace(e, kept=out_index.get(e.kept_line)) if e.kept_line is not None else e for e in log.edits
+    ]
+    paragraphs = [log.lines[i] or "" for i in out_lines]
+    return Article(
+        id=id if id else derive_id(text, source, url),
+        paragraphs=paragraphs,
+        source=source,
+        url=url,
+        title=clean_title,
+        published=normalise_published(published),
+        dateline=_dateline_record(first, last),
+        edits=title_edits + edits,
+        stats={"before": repetition_stats(text), "after": repetition_stats("\n".join(paragraphs))},
+        meta=_meta(meta, published),
+    )
+
+
+def _repair_title(title: str | None) -> tuple[str | None, list[Edit]]:
+    """Display-repair the title (a newline inside it becomes a space), logging as for the body."""
+    if title is None:
+        return None, []
+    new, changes = repair_line(title)
+    edits, cur = [], title
+    for c in changes:
+        edits.append(Edit("edit", c.reason, 0, cur[c.start : c.end], c.new, c.start, c.end, field="title"))
+        cur = cur[: c.start] + c.new + cur[c.end :]
+    return new, edits
+
+
+def _meta(meta: Mapping[str, str] | None, published: str | None) -> dict[str, str]:
+    out = dict(meta or {})
+    if published and normalise_published(published) is None:
+        out["published_raw"] = published
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    text: str
+    fields: dict[str, Any]
+
+
+def _as_input(item: str | Mapping[str, Any] | Any) -> _Input:
+    if isinstance(item, str):
+        return _Input(item, {})
+    if isinstance(item, Mapping):
+        d = dict(item)
+        text = d.pop("text", None)
+        if text is None:
+            text = d.pop("content", "")
+        return _Input(text, d)
+    # A khabar.io RawRecord (duck-typed so this module needs no reader import).
+    meta = dict(getattr(item, "extra", None) or {})
+    meta["origin"] = f"{item.origin_file}:{item.origin_record}"
+    if getattr(item, "encoding", None):
+        meta["encoding"] = item.encoding
+    return _Input(
+        item.text,
+        {
+            "id": item.id,
+            "title": item.title,
+            "url": item.url,
+            "source": item.source,
+            "published": item.published,
+            "meta": meta,
+        },
+    )
+
+
+def _refine_input(inp: _Input) -> Article:
+    return refine(inp.text, **inp.fields)
+
+
+def refine_many(
+    items: Iterable[str | Mapping[str, Any] | Any], *, workers: int = 1, chunksize: int = 64
+) -> Iterator[Article]:
+    """Refine a stream of texts, dicts (``text``/``content`` plus metadata) or reader records.
+    Output order is input order whatever ``workers`` is, so runs are reproducible."""
+    return ordered_map(_refine_input, map(_as_input, items), workers=workers, chunksize=chunksize)

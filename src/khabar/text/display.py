@@ -1,0 +1,121 @@
+"""Display repair: the changes khabar makes to the text users see, each one reported for the log.
+
+Every pass returns its changes as ``Change`` objects in the coordinates of the line as it stood
+before that change, so the edit log can undo them exactly (see khabar.restore). Diacritics are
+kept: they carry meaning and the matching key (khabar.text.keys) already ignores them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import ftfy
+import regex
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    start: int
+    end: int
+    new: str
+    reason: str
+
+
+# Arabic presentation forms A and B (minus U+FEFF, the BOM, which is an invisible character).
+_PRESENTATION = regex.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFE]+")
+# Bidi controls (LRM, RLM, embeddings, isolates, ALM), zero-width characters, BOM, soft hyphen.
+_INVISIBLE = regex.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD]+")
+_PERSIAN_LOOKALIKE = regex.compile(r"[\u06A9\u06CC]")
+_PERSIAN_ONLY = regex.compile(r"[\u067E\u0686\u0698\u06AF]")  # پ چ ژ گ: Persian, not Arabic
+_ARABIC_LETTER = regex.compile(r"[\u0621-\u064A]")
+_PERSIAN_MAP = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a"})
+# Any run of whitespace at either end, a run of two or more, or a lone non-space whitespace char.
+_WHITESPACE = regex.compile(r"^\s+|\s+$|\s{2,}|[^\S ]")
+# UTF-8 Arabic read as windows-1256 shows as pairs starting with ط/ظ; "ط§" (ا) and "ظ„" (ل) are the
+# most frequent and never occur in real Arabic text, so they are a safe trigger.
+_CP1256_MOJIBAKE = regex.compile(r"ط§|ظ„|ظ…|ظٹ")
+# Any character that some pass below could change: lets clean lines skip every pass.
+_ANY = regex.compile(
+    r"[\uFB50-\uFDFF\uFE70-\uFEFF\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\u00AD\u06A9\u06CC"
+    r"\u0080-\u00FFÃØÙ]|^\s|\s$|\s\s|[^\S ]|ط§|ظ„"
+)
+
+
+def _fix_mojibake(line: str) -> Iterator[Change]:
+    fixed = line
+    if _CP1256_MOJIBAKE.search(line):
+        try:
+            fixed = line.encode("cp1256").decode("utf-8")
+        except UnicodeError:
+            fixed = line
+    if fixed == line and ftfy.badness.is_bad(line):
+        fixed = ftfy.fix_encoding(line)
+    if fixed != line:
+        yield Change(0, len(line), fixed, "mojibake")
+
+
+def _presentation_forms(line: str) -> Iterator[Change]:
+    for m in _PRESENTATION.finditer(line):
+        yield Change(m.start(), m.end(), unicodedata.normalize("NFKC", m.group()), "presentation-form")
+
+
+def _invisible(line: str) -> Iterator[Change]:
+    for m in _INVISIBLE.finditer(line):
+        yield Change(m.start(), m.end(), "", "invisible-char")
+
+
+def _persian_lookalikes(line: str) -> Iterator[Change]:
+    # Only in Arabic text: in a Persian line ک and ی are the right letters.
+    if _PERSIAN_ONLY.search(line) or not _ARABIC_LETTER.search(line):
+        return
+    for m in _PERSIAN_LOOKALIKE.finditer(line):
+        yield Change(m.start(), m.end(), m.group().translate(_PERSIAN_MAP), "persian-letter")
+
+
+def _whitespace(line: str) -> Iterator[Change]:
+    n = len(line)
+    for m in _WHITESPACE.finditer(line):
+        at_edge = m.start() == 0 or m.end() == n
+        yield Change(m.start(), m.end(), "" if at_edge else " ", "whitespace")
+
+
+# Order matters: mojibake first (it rewrites whole lines), whitespace last (earlier passes can
+# leave doubled spaces behind, e.g. a removed zero-width character between two spaces).
+PASSES: tuple[Callable[[str], Iterator[Change]], ...] = (
+    _fix_mojibake,
+    _presentation_forms,
+    _invisible,
+    _persian_lookalikes,
+    _whitespace,
+)
+
+
+def repair_line(line: str) -> tuple[str, list[Change]]:
+    """Repair one line for display. Returns the new line and the changes, in application order,
+    each in the coordinates of the line just before it was applied."""
+    if not _ANY.search(line):
+        return line, []
+    log: list[Change] = []
+    for run in PASSES:
+        changes = list(run(line))
+        if not changes:
+            continue
+        # Apply left to right; later changes shift by what earlier ones added or removed.
+        parts: list[str] = []
+        pos = shift = 0
+        for c in changes:
+            parts.append(line[pos : c.start])
+            parts.append(c.new)
+            pos = c.end
+            log.append(Change(c.start + shift, c.end + shift, c.new, c.reason))
+            shift += len(c.new) - (c.end - c.start)
+        parts.append(line[pos:])
+        line = "".join(parts)
+    return line, log
+
+
+def repair_text(text: str) -> str:
+    """Display-repair a short text (a title, a field) line by line; the log is dropped."""
+    return "\n".join(repair_line(line)[0] for line in text.split("\n"))

@@ -1,0 +1,37 @@
+"""Word tokenizer that keeps combining marks (harakat, shadda) inside their words.
+
+``\\w`` in most engines splits ``يُسهّل`` at its marks; Unicode classes (``\\p{L}\\p{M}``) from the
+``regex`` module do not. Numbers keep their decimal and thousands separators (``3.5``, ``١٬٠٠٠``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+_NUMBER = r"\p{N}+(?:[.,٫٬]\p{N}+)*"
+_WORD = r"\p{L}[\p{L}\p{M}]*"
+WORD_RE = regex.compile(rf"{_NUMBER}|{_WORD}")
+TOKEN_RE = regex.compile(rf"{_NUMBER}|{_WORD}|[^\s\p{{L}}\p{{M}}\p{{N}}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return bool(WORD_RE.fullmatch(self.text))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and single punctuation characters, with character offsets."""
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    """The words and numbers of ``text``, punctuation left out."""
+    return WORD_RE.findall(text)

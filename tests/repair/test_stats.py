@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from khabar.record import STAT_NAMES
+from khabar.repair.stats import repetition_stats
+
+
+def test_all_metrics_present_and_zero_for_plain_text() -> None:
+    s = repetition_stats("وصل الرئيس الصيني إلى كازاخستان اليوم لحضور القمة الثانية")
+    assert tuple(s) == STAT_NAMES
+    assert s["lines"] == 1.0
+    assert all(s[k] == 0.0 for k in STAT_NAMES if k.startswith("dup_"))
+
+
+def test_duplicate_lines_by_count_and_chars() -> None:
+    s = repetition_stats("أ ب ج د\nهـ و ز\nأ ب ج د")
+    assert s["dup_line_frac"] == round(1 / 3, 6)
+    assert s["dup_line_char_frac"] == round(7 / 20, 6)
+
+
+def test_duplicated_ngrams_cover_the_repeated_words() -> None:
+    words = "واحد اثنان ثلاثة اربعة خمسة ستة سبعة ثمانية تسعة عشرة".split()
+    s = repetition_stats(" ".join(words + words))
+    assert all(s[f"dup_{n}gram_char_frac"] == 0.5 for n in range(5, 11))
+    assert s["top_2gram_char_frac"] > 0
+
+
+def test_diacritised_repeat_counts_as_duplicate() -> None:
+    s = repetition_stats("قال الوزير اليوم\nقالَ الوزيرُ اليومَ")
+    assert s["dup_line_frac"] == 0.5

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khabar.text.keys import match_key
+
+
+def test_folds_arabic_orthographic_variants() -> None:
+    assert match_key("أَحْمَدُ") == match_key("احمد") == "احمد"
+    assert match_key("إلى") == "الي"
+    assert match_key("مدرســـة") == "مدرسه"
+    assert match_key("مؤتمر رئيس") == "موتمر رييس"
+    assert match_key("ٱلقرآن") == "القران"
+    assert match_key("٢٠١٥ و۱۲") == "2015 و12"
+    assert match_key("قال: «نعم»، ثم؟") == 'قال: "نعم", ثم?'
+
+
+def test_removes_invisibles_and_presentation_forms() -> None:
+    assert match_key("\u200fالسلام\u200b عليكم\ufeff") == "السلام عليكم"
+    assert match_key("ﻻ بأس") == "لا باس"
+
+
+def test_collapses_whitespace_and_lowercases() -> None:
+    assert match_key("  AFP\t\u00a0Reuters \n") == "afp reuters"
+
+
+@given(st.text())
+def test_key_is_idempotent(s: str) -> None:
+    assert match_key(match_key(s)) == match_key(s)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x064A)), st.data())
+def test_diacritics_never_change_the_key(word: str, data: st.DataObject) -> None:
+    marks = data.draw(st.lists(st.sampled_from([chr(c) for c in range(0x064B, 0x0653)]), max_size=len(word)))
+    marked = "".join(ch + (marks[i] if i < len(marks) else "") for i, ch in enumerate(word))
+    assert match_key(marked) == match_key(word)
