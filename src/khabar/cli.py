@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from khabar import __version__
-from khabar.api import default_errors_path, process, read_articles
+from khabar.api import process, read_articles
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap
 from khabar.record import Article, SchemaError
 from khabar.restore import RestoreError, restore
@@ -21,12 +21,12 @@ EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 def _field_map(args: argparse.Namespace) -> FieldMap:
-    fm = FieldMap()
-    for name in ("id", "text", "title", "url", "published", "source"):
-        value = getattr(args, f"{name}_field")
-        if value:
-            setattr(fm, name, tuple(v.strip() for v in value.split(",")))
-    return fm
+    given = {
+        name: tuple(v.strip() for v in value.split(","))
+        for name in ("id", "text", "title", "url", "published", "source")
+        if (value := getattr(args, f"{name}_field"))
+    }
+    return FieldMap(**given)
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
@@ -212,5 +212,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 if __name__ == "__main__":
     raise SystemExit(main())
 
-
-__all__ = ["build_parser", "default_errors_path", "main"]

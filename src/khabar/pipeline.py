@@ -117,6 +117,7 @@ def _dateline_record(first: DatelineMatch | None, last: DatelineMatch | None) ->
         agency_en=found.agency_en,
         agency_kind=found.agency_kind,
         date=found.date,
+        byline=found.byline,
         position=found.position,
     )
     # A dateline with only a place, closed by an agency credit: one filing, two halves.

@@ -97,6 +97,7 @@ class Dateline(_Record):
     agency_en: str | None = None
     agency_kind: str | None = None  # "agency" | "outlet"
     date: str | None = None  # a date written inside the dateline, as written
+    byline: str | None = None  # a reporter named in the dateline («نايف عبدالله – عين اليوم»)
     position: str = "start"  # "start" | "end" (a closing credit)
 
 
@@ -257,7 +258,7 @@ EDIT_TYPE = _struct(
 )  # fmt: skip
 DATELINE_TYPE = _struct(
     ("raw", _S), ("place", _S), ("place_en", _S), ("country", _S), ("agency", _S), ("agency_en", _S),
-    ("agency_kind", _S), ("date", _S), ("position", _S),
+    ("agency_kind", _S), ("date", _S), ("byline", _S), ("position", _S),
 )  # fmt: skip
 ENTITY_TYPE = _struct(
     ("type", _S), ("text", _S), ("para", _I), ("start", _I), ("end", _I), ("canonical", _S),

@@ -43,7 +43,7 @@ def open_text_out(path: str | Path) -> IO[str]:
 
         raw = zstandard.ZstdCompressor().stream_writer(open(p, "wb"))  # noqa: SIM115 - closed by wrapper
         return io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-    return open(p, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - caller closes
+    return open(p, "w", encoding="utf-8", newline="\n")
 
 
 class JsonlWriter:
