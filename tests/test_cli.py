@@ -16,11 +16,15 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_process_seed_to_jsonl_and_restore(tmp_path: Path, seed_text: str, capsys: pytest.CaptureFixture) -> None:
+def test_process_seed_to_jsonl_and_restore(
+    tmp_path: Path, seed_text: str, capsys: pytest.CaptureFixture
+) -> None:
     out = tmp_path / "out.jsonl"
     assert main(["process", str(SEED_PATH), "-o", str(out)]) == 0
     (rec,) = _records(out)
-    assert rec == json.loads(khabar.refine(seed_text, meta={"origin": f"{SEED_PATH}:1", "encoding": "utf-8"}).to_json())
+    assert rec == json.loads(
+        khabar.refine(seed_text, meta={"origin": f"{SEED_PATH}:1", "encoding": "utf-8"}).to_json()
+    )
     assert rec["dateline"]["place_en"] == "Astana" and len(rec["paragraphs"]) == 11
     err = capsys.readouterr().err
     assert "read 1  written 1  repaired 1" in err and "datelines 1  errors 0" in err
@@ -50,7 +54,17 @@ def test_bad_records_are_reported_written_and_the_run_goes_on(
     (tmp_path / "legacy.txt").write_bytes("الرياض - واس: افتتح أمير المنطقة المعرض اليوم.".encode("cp1256"))
     out, errors = tmp_path / "out.jsonl", tmp_path / "bad.jsonl"
 
-    code = main(["process", str(tmp_path / "*.*txt"), str(tmp_path / "in.jsonl"), "-o", str(out), "--errors", str(errors)])
+    code = main(
+        [
+            "process",
+            str(tmp_path / "*.*txt"),
+            str(tmp_path / "in.jsonl"),
+            "-o",
+            str(out),
+            "--errors",
+            str(errors),
+        ]
+    )
     assert code == 1
     ids = [r["id"] for r in _records(out)]
     assert "a1" in ids and "a4" in ids and len(ids) == 3  # a1, a4 and legacy.txt
@@ -102,5 +116,9 @@ def test_field_mapping_flags(tmp_path: Path, seed_text: str) -> None:
     args += ["--title-field", "headline", "--published-field", "when"]
     assert main(args) == 0
     (rec,) = _records(out)
-    assert (rec["id"], rec["title"], rec["published"]) == ("x-1", "شي يصل إلى كازاخستان", "2025-06-16T08:00:00")
+    assert (rec["id"], rec["title"], rec["published"]) == (
+        "x-1",
+        "شي يصل إلى كازاخستان",
+        "2025-06-16T08:00:00",
+    )
     assert len(rec["paragraphs"]) == 11

@@ -1,10 +1,10 @@
 """khabar — an Arabic news refinery.
 
-    >>> import khabar
-    >>> article = khabar.refine(raw_text, source="afp")
-    >>> article.paragraphs, article.dateline, article.edits
-    >>> khabar.restore(article) == raw_text
-    True
+>>> import khabar
+>>> article = khabar.refine(raw_text, source="afp")
+>>> article.paragraphs, article.dateline, article.edits
+>>> khabar.restore(article) == raw_text
+True
 """
 
 from khabar.pipeline import refine, refine_many

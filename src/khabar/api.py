@@ -48,7 +48,9 @@ class Summary:
             f"display-repaired {self.display_repaired:,}  datelines {self.datelines:,}  errors {self.errors:,}"
         ]
         if self.reasons:
-            lines.append("edits (articles): " + ", ".join(f"{r} {n:,}" for r, n in sorted(self.reasons.items())))
+            lines.append(
+                "edits (articles): " + ", ".join(f"{r} {n:,}" for r, n in sorted(self.reasons.items()))
+            )
         if self.errors and self.errors_path:
             lines.append(f"bad records written to {self.errors_path}")
         return "\n".join(lines)

@@ -168,9 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
         ("source", "source"),
     ):
         p.add_argument(
-            f"--{name}-field", metavar="NAMES", help=f"input field(s) for {name}, comma-separated (default {default})"
+            f"--{name}-field",
+            metavar="NAMES",
+            help=f"input field(s) for {name}, comma-separated (default {default})",
         )
-    p.add_argument("--progress", action="store_true", help="show the progress bar even when stderr is not a terminal")
+    p.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when stderr is not a terminal"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=_cmd_process)
 
@@ -190,7 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the original input texts from khabar records",
         description='Write one JSON object per record: {"id": ..., "text": <the original input text>}.',
     )
-    r.add_argument("records", metavar="RECORDS", help="khabar records (.jsonl[.gz…] or .parquet, '-' for stdin)")
+    r.add_argument(
+        "records", metavar="RECORDS", help="khabar records (.jsonl[.gz…] or .parquet, '-' for stdin)"
+    )
     r.add_argument("-o", "--output", help="write here instead of stdout")
     r.set_defaults(func=_cmd_restore)
     return parser
@@ -211,4 +217,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

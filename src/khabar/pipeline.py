@@ -129,7 +129,7 @@ def _dateline_record(first: DatelineMatch | None, last: DatelineMatch | None) ->
 def refine(
     text: str,
     *,
-    id: str | None = None,  # noqa: A002 - mirrors the record field
+    id: str | None = None,
     title: str | None = None,
     url: str | None = None,
     source: str | None = None,
@@ -174,9 +174,7 @@ def refine(
 
     out_lines = log.alive()
     out_index = {line: k for k, line in enumerate(out_lines)}
-    edits = [
-        replace(e, kept=out_index.get(e.kept_line)) if e.kept_line is not None else e for e in log.edits
-    ]
+    edits = [replace(e, kept=out_index.get(e.kept_line)) if e.kept_line is not None else e for e in log.edits]
     paragraphs = [log.lines[i] or "" for i in out_lines]
     return Article(
         id=id if id else derive_id(text, source, url),

@@ -213,9 +213,7 @@ class Article:
             raise SchemaError(f"record schema {schema} is not readable by khabar schema {SCHEMA_VERSION}")
         if "id" not in d or "paragraphs" not in d:
             raise SchemaError("not a khabar record: needs 'id' and 'paragraphs'")
-        spans = {
-            name: [kind.from_dict(x) for x in d.get(name) or []] for name, kind in _SPAN_TYPES.items()
-        }
+        spans = {name: [kind.from_dict(x) for x in d.get(name) or []] for name, kind in _SPAN_TYPES.items()}
         return cls(
             id=d["id"],
             paragraphs=list(d["paragraphs"]),

@@ -38,7 +38,9 @@ def render(article: Article, console: Console | None = None) -> None:
         where = ", ".join(x for x in (d.place_en or d.place, d.country) if x)
         who = d.agency_en or d.agency
         extra = f"  date {d.date}" if d.date else ""
-        p(f"[cyan]dateline[/cyan] «{escape(d.raw)}» → {escape(where or '?')}  {escape(who or '')}{escape(extra)}")
+        p(
+            f"[cyan]dateline[/cyan] «{escape(d.raw)}» → {escape(where or '?')}  {escape(who or '')}{escape(extra)}"
+        )
     p()
     for i, para in enumerate(article.paragraphs):
         p(f"[dim]{i:>3}[/dim]  {escape(para)}", soft_wrap=True)
@@ -50,7 +52,10 @@ def render(article: Article, console: Console | None = None) -> None:
             why = _REASON_TEXT.get(e.reason, e.reason)
             if e.reason == "repeated-paragraph" and e.kept is not None:
                 why += f" {e.kept} (line {e.kept_line + 1 if e.kept_line is not None else '?'})"
-            p(f"  line {e.line + 1:>3}: [yellow]{escape(why)}[/yellow]  «{escape(_short(e.old))}»", soft_wrap=True)
+            p(
+                f"  line {e.line + 1:>3}: [yellow]{escape(why)}[/yellow]  «{escape(_short(e.old))}»",
+                soft_wrap=True,
+            )
     small = Counter(e.reason for e in article.edits if e not in removed)
     if small:
         p("[bold]display repairs[/bold] " + ", ".join(f"{r} ×{n}" for r, n in sorted(small.items())))

@@ -18,7 +18,7 @@ def test_duplicate_lines_by_count_and_chars() -> None:
 
 
 def test_duplicated_ngrams_cover_the_repeated_words() -> None:
-    words = "واحد اثنان ثلاثة اربعة خمسة ستة سبعة ثمانية تسعة عشرة".split()
+    words = ["واحد", "اثنان", "ثلاثة", "اربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة", "عشرة"]
     s = repetition_stats(" ".join(words + words))
     assert all(s[f"dup_{n}gram_char_frac"] == 0.5 for n in range(5, 11))
     assert s["top_2gram_char_frac"] > 0

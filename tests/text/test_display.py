@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 from khabar.text.display import repair_line
 
 
-
 def test_clean_arabic_is_untouched_and_diacritics_kept() -> None:
     line = "والمنطقة غنية أيضا بالموارد الطبيعية ويمكن للاستثمار الصيني فيها أن يُسهّل التجارة."
     assert repair_line(line) == (line, [])

@@ -14,7 +14,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, chunksize: int = 64) -> Iterator[R]:
+def ordered_map(
+    fn: Callable[[T], R], items: Iterable[T], workers: int = 1, chunksize: int = 64
+) -> Iterator[R]:
     """``map(fn, items)`` on ``workers`` processes (``fn`` must be picklable: a module-level
     function). Streams: at most a few chunks per worker are in flight at once."""
     if workers <= 1:

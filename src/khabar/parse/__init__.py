@@ -1,0 +1,1 @@
+"""Parsing of article structure: datelines, credits, places and news agencies."""
