@@ -13,11 +13,16 @@ from collections.abc import Sequence
 
 from khabar import __version__
 from khabar.api import process, read_articles
+from khabar.dedup.config import DedupConfig
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap
 from khabar.record import Article, SchemaError
 from khabar.restore import RestoreError, restore
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad settings found after parsing (exit code 2, like argparse's own errors)."""
 
 
 def _field_map(args: argparse.Namespace) -> FieldMap:
@@ -30,6 +35,8 @@ def _field_map(args: argparse.Namespace) -> FieldMap:
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
+    if args.dedup:
+        return _cmd_dedup(args)
     from rich.console import Console
     from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -68,6 +75,46 @@ def _cmd_process(args: argparse.Namespace) -> int:
     if not args.quiet:
         console.print(summary.as_text(), highlight=False, soft_wrap=True)
     return EXIT_RECORD_ERRORS if summary.errors else EXIT_OK
+
+
+def _dedup_config(args: argparse.Namespace) -> DedupConfig:
+    given = {
+        name: value
+        for name in ("threshold", "containment", "ngram", "num_perm", "bands", "rows")
+        if (value := getattr(args, name, None)) is not None
+    }
+    try:
+        return DedupConfig(**given)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _cmd_dedup(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from khabar.dedup.index import IndexMismatchError
+    from khabar.dedup.run import dedup
+
+    console = Console(stderr=True)
+    try:
+        report = dedup(
+            args.paths,
+            args.output,
+            config=_dedup_config(args),
+            index=args.index,
+            drop_duplicates=args.drop_duplicates,
+            report=args.report,
+            errors=args.errors,
+            workers=args.workers,
+            field_map=_field_map(args),
+            max_chars=args.max_chars,
+            on_error=lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
+        )
+    except IndexMismatchError as exc:
+        raise UsageError(str(exc)) from None
+    if not args.quiet:
+        console.print(report.as_text(), highlight=False, soft_wrap=True)
+    return EXIT_RECORD_ERRORS if report.errors else EXIT_OK
 
 
 def _load_for_show(path: str, record: int | None, article_id: str | None) -> Article | None:
@@ -130,20 +177,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_RECORD_ERRORS if failed else EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="khabar",
-        description="khabar — an Arabic news refinery: repair, parse and log raw Arabic news articles.",
-    )
-    parser.add_argument("--version", action="version", version=f"khabar {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser(
-        "process",
-        help="refine articles from files into khabar records",
-        description="Read articles (.txt, .jsonl/.json, .csv/.tsv, .parquet, .zip; directories, globs, "
-        "'-' for stdin; gzip/bz2/xz/zstd) and write one clean khabar record per article.",
-    )
+def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-o", "--output", help="OUT.jsonl[.gz|.bz2|.xz|.zst] or OUT.parquet (default: stdout)")
     p.add_argument(
@@ -151,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="bad records go here as JSON Lines (default: OUT.errors.jsonl beside -o, else khabar-errors.jsonl)",
     )
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="processes to refine with (default 1)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="processes to work with (default 1)")
     p.add_argument(
         "--max-chars",
         type=int,
@@ -172,11 +206,64 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="NAMES",
             help=f"input field(s) for {name}, comma-separated (default {default})",
         )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+
+
+def _dedup_options(p: argparse.ArgumentParser, with_switch: bool) -> None:
+    g = p.add_argument_group("deduplication")
+    if with_switch:
+        g.add_argument(
+            "--dedup", action="store_true", help="deduplicate the refined articles (= khabar dedup)"
+        )
+    g.add_argument("--drop-duplicates", action="store_true", help="write canonical copies only")
+    g.add_argument(
+        "--report", metavar="FILE.json", help="write the dedup report (JSON, a .txt summary, PNG plots)"
+    )
+    g.add_argument("--index", metavar="DIR", help="deduplicate against, and add to, this on-disk index")
+    d = DedupConfig()
+    g.add_argument(
+        "--threshold", type=float, help=f"near-duplicate Jaccard threshold (default {d.threshold})"
+    )
+    g.add_argument(
+        "--containment", type=float, help=f"wire-copy containment threshold (default {d.containment})"
+    )
+    g.add_argument("--ngram", type=int, help=f"shingle size in words (default {d.ngram})")
+    g.add_argument("--num-perm", type=int, help=f"MinHash permutations (default {d.num_perm})")
+    g.add_argument("--bands", type=int, help=f"LSH bands (default {d.bands})")
+    g.add_argument("--rows", type=int, help=f"LSH rows per band (default {d.rows})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="khabar",
+        description="khabar — an Arabic news refinery: repair, parse, deduplicate and log raw Arabic news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"khabar {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "process",
+        help="refine articles from files into khabar records",
+        description="Read articles (.txt, .jsonl/.json, .csv/.tsv, .parquet, .zip; directories, globs, "
+        "'-' for stdin; gzip/bz2/xz/zstd) and write one clean khabar record per article.",
+    )
+    _input_options(p)
     p.add_argument(
         "--progress", action="store_true", help="show the progress bar even when stderr is not a terminal"
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    _dedup_options(p, with_switch=True)
     p.set_defaults(func=_cmd_process)
+
+    d = sub.add_parser(
+        "dedup",
+        help="find exact, near and wire-copy duplicates; group articles into stories",
+        description="Deduplicate articles (khabar records, or raw inputs, which are refined first). Every "
+        "record gets 'story' (the id of its story's canonical copy) and 'duplicate' ({of, kind, "
+        "similarity}, or null for canonical and unique articles).",
+    )
+    _input_options(d)
+    _dedup_options(d, with_switch=False)
+    d.set_defaults(func=_cmd_dedup)
 
     s = sub.add_parser(
         "show",
@@ -209,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
     try:
         return int(args.func(args))
+    except UsageError as exc:
+        parser.error(str(exc))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,3 +37,17 @@ def test_diacritics_never_change_the_key(word: str, data: st.DataObject) -> None
     marks = data.draw(st.lists(st.sampled_from([chr(c) for c in range(0x064B, 0x0653)]), max_size=len(word)))
     marked = "".join(ch + (marks[i] if i < len(marks) else "") for i, ch in enumerate(word))
     assert match_key(marked) == match_key(word)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=40, max_size=80))
+def test_long_and_short_paths_agree(s: str) -> None:
+    # texts of 48+ characters take the numpy path; the same text cut into short pieces does not
+    from khabar.text import keys
+
+    slow = " ".join(
+        (unicodedata.normalize("NFKC", s) if keys._NEEDS_NFKC.search(s) else s)
+        .translate(keys._TABLE)
+        .lower()
+        .split()
+    )
+    assert match_key(s) == slow

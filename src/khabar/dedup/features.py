@@ -1,0 +1,191 @@
+"""The per-article map step of deduplication: everything the reduce needs, in compact columns.
+
+A ``FeatureBatch`` holds, for N articles: ids, published dates, body lengths, the exact-content
+hash of the matching key, a normalised-URL hash, word n-gram shingles (CSR), sentence fingerprints
+(CSR) and MinHash signatures. Batches concatenate, and save to / load from ``.npz`` for the
+incremental index; no text is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from khabar.dedup.config import DedupConfig
+from khabar.dedup.minhash import MinHasher, shingles_many
+from khabar.dedup.urls import normalise_url
+from khabar.text.keys import match_key
+from khabar.text.sentences import split_sentences
+from khabar.text.tokens import WORD_RE
+
+
+def hash64(text: str) -> int:
+    """A stable 64-bit hash (Python's ``hash`` differs between processes)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True, slots=True)
+class DedupDoc:
+    """What deduplication needs to know of one article."""
+
+    id: str
+    text: str
+    published: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+def _csr(arrays: Sequence[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+    if arrays:
+        np.cumsum([len(a) for a in arrays], out=offsets[1:])
+    values = np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
+    return offsets, values
+
+
+@dataclass
+class FeatureBatch:
+    ids: list[str]
+    sources: list[str | None]
+    published: list[str | None]
+    lengths: np.ndarray  # int64, characters of the body's matching key
+    key_hash: np.ndarray  # uint64
+    url_hash: np.ndarray  # uint64, 0 where there is no URL
+    shingle_offsets: np.ndarray  # int64, N + 1
+    shingle_values: np.ndarray  # uint32
+    sentence_offsets: np.ndarray  # int64, N + 1
+    sentence_values: np.ndarray  # uint64
+    signatures: np.ndarray  # N × num_perm
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def shingles_of(self, i: int) -> np.ndarray:
+        return self.shingle_values[self.shingle_offsets[i] : self.shingle_offsets[i + 1]]
+
+    def sentences_of(self, i: int) -> np.ndarray:
+        return self.sentence_values[self.sentence_offsets[i] : self.sentence_offsets[i + 1]]
+
+    @classmethod
+    def concat(cls, batches: Sequence[FeatureBatch]) -> FeatureBatch:
+        batches = [b for b in batches if len(b)]
+        if not batches:
+            return empty_batch()
+        if len(batches) == 1:
+            return batches[0]
+
+        def cat_csr(name: str) -> tuple[np.ndarray, np.ndarray]:
+            offs, vals, base = [np.zeros(1, dtype=np.int64)], [], 0
+            for b in batches:
+                o, v = getattr(b, f"{name}_offsets"), getattr(b, f"{name}_values")
+                offs.append(o[1:] + base)
+                vals.append(v)
+                base += int(o[-1])
+            return np.concatenate(offs), np.concatenate(vals)
+
+        so, sv = cat_csr("shingle")
+        to, tv = cat_csr("sentence")
+        return cls(
+            ids=[i for b in batches for i in b.ids],
+            sources=[s for b in batches for s in b.sources],
+            published=[p for b in batches for p in b.published],
+            lengths=np.concatenate([b.lengths for b in batches]),
+            key_hash=np.concatenate([b.key_hash for b in batches]),
+            url_hash=np.concatenate([b.url_hash for b in batches]),
+            shingle_offsets=so,
+            shingle_values=sv,
+            sentence_offsets=to,
+            sentence_values=tv,
+            signatures=np.concatenate([b.signatures for b in batches]),
+        )
+
+    def save(self, path: Path) -> None:
+        """Write to ``path`` (``.npz``); strings as arrays of str, missing values as ""."""
+        np.savez(
+            path,
+            ids=np.array(self.ids, dtype=str),
+            sources=np.array([s or "" for s in self.sources], dtype=str),
+            published=np.array([p or "" for p in self.published], dtype=str),
+            lengths=self.lengths,
+            key_hash=self.key_hash,
+            url_hash=self.url_hash,
+            shingle_offsets=self.shingle_offsets,
+            shingle_values=self.shingle_values,
+            sentence_offsets=self.sentence_offsets,
+            sentence_values=self.sentence_values,
+            signatures=self.signatures,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> FeatureBatch:
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                ids=[str(x) for x in z["ids"]],
+                sources=[str(x) or None for x in z["sources"]],
+                published=[str(x) or None for x in z["published"]],
+                lengths=z["lengths"],
+                key_hash=z["key_hash"],
+                url_hash=z["url_hash"],
+                shingle_offsets=z["shingle_offsets"],
+                shingle_values=z["shingle_values"],
+                sentence_offsets=z["sentence_offsets"],
+                sentence_values=z["sentence_values"],
+                signatures=z["signatures"],
+            )
+
+
+def empty_batch(config: DedupConfig | None = None) -> FeatureBatch:
+    num_perm = (config or DedupConfig()).num_perm
+    zero = np.zeros(1, dtype=np.int64)
+    return FeatureBatch(
+        [], [], [], np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.uint64), zero,
+        np.zeros(0, np.uint32), zero.copy(), np.zeros(0, np.uint64), np.zeros((0, num_perm), np.uint32),
+    )  # fmt: skip
+
+
+def sentence_fingerprints(text: str, min_words: int) -> np.ndarray:
+    """Hashes of the matching keys of the body's sentences of at least ``min_words`` words."""
+    fps = set()
+    for para in text.split("\n"):
+        for s, e in split_sentences(para):
+            words = WORD_RE.findall(match_key(para[s:e]))
+            if len(words) >= min_words:
+                fps.add(hash64(" ".join(words)))
+    return np.array(sorted(fps), dtype=np.uint64)
+
+
+_HASHERS: dict[tuple[int, int], MinHasher] = {}
+
+
+def _hasher(config: DedupConfig) -> MinHasher:
+    key = (config.num_perm, config.seed)
+    if key not in _HASHERS:
+        _HASHERS[key] = MinHasher(config.num_perm, seed=config.seed)
+    return _HASHERS[key]
+
+
+def compute_features(docs: Sequence[DedupDoc], config: DedupConfig) -> FeatureBatch:
+    """The map step over a batch of documents (signing is vectorised over the batch)."""
+    keys = [match_key(d.text) for d in docs]
+    sv, so = shingles_many(keys, config.ngram)
+    sentence_sets = [sentence_fingerprints(d.text, config.min_sentence_words) for d in docs]
+    to, tv = _csr(sentence_sets, np.uint64)
+    url_norm = [normalise_url(d.url) for d in docs]
+    return FeatureBatch(
+        ids=[d.id for d in docs],
+        sources=[d.source for d in docs],
+        published=[d.published for d in docs],
+        lengths=np.array([len(k) for k in keys], dtype=np.int64),
+        # 0 marks "no content": empty bodies are not exact duplicates of each other
+        key_hash=np.array([hash64(k) if k else 0 for k in keys], dtype=np.uint64),
+        url_hash=np.array([hash64(u) if u else 0 for u in url_norm], dtype=np.uint64),
+        shingle_offsets=so,
+        shingle_values=sv,
+        sentence_offsets=to,
+        sentence_values=tv,
+        signatures=_hasher(config).sign_flat(sv, so),
+    )

@@ -1,0 +1,280 @@
+"""``khabar dedup``: two streaming passes over the input.
+
+Pass 1 reads every article (khabar records as they are; raw inputs refined first), computes its
+features (the map, on ``workers`` processes) and keeps only those — plus, for raw inputs, the
+refined records in a spool file. The reduce clusters all features (with the index's, if any).
+Pass 2 streams the records again, writes each with its ``story`` and ``duplicate``, and the
+report is written last.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from itertools import islice
+from typing import Any
+
+from khabar.api import _Failed, _refine_record
+from khabar.dedup.cluster import find_clusters
+from khabar.dedup.config import DedupConfig
+from khabar.dedup.features import DedupDoc, FeatureBatch, compute_features, empty_batch
+from khabar.dedup.index import DedupIndex
+from khabar.dedup.report import DedupReport
+from khabar.engine.local import ordered_map
+from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, ReadError, open_binary
+from khabar.io.discover import iter_files, read_paths
+from khabar.io.writers import ErrorWriter, ParquetWriter, open_text_out
+from khabar.record import Article
+
+BATCH = 2048
+
+
+def is_records_file(path: str) -> bool:
+    """A khabar records file: Parquet in khabar's schema, or JSON Lines whose first record has
+    ``paragraphs`` and ``schema``."""
+    try:
+        if path.lower().endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            meta = pq.read_schema(path).metadata or {}
+            return b"khabar.schema" in meta
+        with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig") as f:
+            for line in islice(f, 5):
+                if line.strip():
+                    d = json.loads(line)
+                    return isinstance(d, dict) and "paragraphs" in d and "schema" in d
+    except Exception:  # unreadable here means "not records": the raw readers will report it
+        return False
+    return False
+
+
+def _records_of(path: str) -> Iterator[dict[str, Any] | ReadError]:
+    """Record dicts from a khabar records file; a line that is not a record is an error."""
+    if path.lower().endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        from khabar.record import from_arrow
+
+        for batch in pq.ParquetFile(path).iter_batches():
+            for a in from_arrow(batch):
+                yield a.to_dict()
+        return
+    with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+                if not isinstance(d, dict) or "id" not in d or "paragraphs" not in d:
+                    raise ValueError("not a khabar record (needs id and paragraphs)")
+                yield d
+            except ValueError as exc:
+                yield ReadError(path, n, f"bad record: {exc}", line[:2000])
+
+
+def iter_records(
+    paths: Sequence[str], *, field_map: FieldMap | None, max_chars: int, workers: int
+) -> Iterator[dict[str, Any] | ReadError | _Failed]:
+    """Every input record as a khabar record dict, in input order; raw inputs are refined."""
+    for item in iter_files(list(paths)):
+        if isinstance(item, ReadError):
+            yield item
+        elif is_records_file(item):
+            yield from _records_of(item)
+        else:
+            for result in ordered_map(
+                _refine_record, read_paths([item], field_map, max_chars), workers=workers
+            ):
+                yield result.to_dict() if isinstance(result, Article) else result
+
+
+def _doc(d: dict[str, Any]) -> DedupDoc:
+    return DedupDoc(d["id"], "\n".join(d["paragraphs"]), d.get("published"), d.get("url"), d.get("source"))
+
+
+class _FeatureJob:
+    """Picklable map function for the worker pool."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+
+    def __call__(self, docs: list[DedupDoc]) -> FeatureBatch:
+        return compute_features(docs, self.config)
+
+
+def _batches(records: Iterator[dict[str, Any]], size: int) -> Iterator[list[DedupDoc]]:
+    while chunk := list(islice(records, size)):
+        yield [_doc(d) for d in chunk]
+
+
+def dedup(
+    paths: Sequence[str],
+    output: str | None = None,
+    *,
+    config: DedupConfig | None = None,
+    index: str | None = None,
+    drop_duplicates: bool = False,
+    report: str | None = None,
+    errors: str | None = None,
+    workers: int = 1,
+    field_map: FieldMap | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    on_error: Callable[[str], None] | None = None,
+) -> DedupReport:
+    """Deduplicate ``paths`` into ``output`` (JSON Lines, stdout when ``None``; Parquet for
+    ``.parquet``). See ``khabar dedup --help``."""
+    config = config or DedupConfig()
+    report_errors = on_error or (lambda msg: print(f"khabar: {msg}", file=sys.stderr))
+    from khabar.api import default_errors_path
+
+    error_out = ErrorWriter(errors or default_errors_path(output))
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    store = DedupIndex(index, config) if index else None
+    old = store.load() if store else empty_batch(config)
+
+    spool_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in finally
+        "w", suffix=".jsonl", prefix="khabar-dedup-", delete=False, encoding="utf-8"
+    )
+    spooled = not all(is_records_file(p) for p in _plain_files(paths))
+    n_errors = 0
+
+    def good(stream: Iterator[dict[str, Any] | ReadError | _Failed]) -> Iterator[dict[str, Any]]:
+        nonlocal n_errors
+        for r in stream:
+            if isinstance(r, dict):
+                if spooled:
+                    spool_file.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+                yield r
+            else:
+                n_errors += 1
+                where = r.file if r.record is None else f"{r.file}:{r.record}"
+                report_errors(f"{where}: {r.reason}")
+                error_out.write(r.file, r.record, r.reason, r.raw)
+
+    try:
+        records = good(iter_records(paths, field_map=field_map, max_chars=max_chars, workers=workers))
+        job = _FeatureJob(config)
+        new = FeatureBatch.concat(
+            list(ordered_map(job, _batches(records, BATCH), workers=workers, chunksize=1))
+        )
+        spool_file.close()
+        times["map"] = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        combined = FeatureBatch.concat([old, new]) if len(old) else new
+        clusters = find_clusters(combined, config)
+        times["reduce"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        base = len(old)
+        canonical_ids = [combined.ids[int(c)] for c in clusters.canonical]
+        rep = DedupReport.build(
+            combined.ids[base:],
+            combined.sources[base:],
+            {},
+            canonical_ids[base:],
+            clusters.duplicate[base:],
+        )
+        wanted_titles = {s["story"] for s in rep.largest}
+        titles: dict[str, str | None] = {}
+        second = (
+            _records_of(spool_file.name)
+            if spooled
+            else (r for r in iter_records(paths, field_map=field_map, max_chars=max_chars, workers=1))
+        )
+        writer = _DictWriter(output)
+        try:
+            i = 0
+            for d in second:
+                if not isinstance(d, dict):
+                    continue  # already reported in pass 1
+                j = base + i
+                i += 1
+                if d["id"] in wanted_titles and d["id"] == canonical_ids[j]:
+                    titles[d["id"]] = d.get("title")
+                dup = clusters.duplicate[j]
+                d["duplicate"] = dup.to_dict() if dup else None
+                d["story"] = canonical_ids[j]
+                if drop_duplicates and dup:
+                    continue
+                writer.write(d)
+                rep.written += 1
+        finally:
+            writer.close()
+        for s in rep.largest:
+            s["title"] = titles.get(s["story"])
+        if store:
+            store.add(new)
+        times["write"] = time.perf_counter() - t2
+        rep.edges, rep.candidates, rep.indexed_before = clusters.edges, clusters.candidates, base
+        rep.seconds = {k: round(v, 3) for k, v in times.items()}
+        rep.errors = n_errors
+        if report:
+            rep.write(report)
+        return rep
+    finally:
+        spool_file.close()
+        os.unlink(spool_file.name)
+        error_out.close()
+
+
+def _plain_files(paths: Sequence[str]) -> Iterator[str]:
+    for item in iter_files(list(paths)):
+        if isinstance(item, str):
+            yield item
+
+
+class _DictWriter:
+    """Record dicts to JSON Lines (keys kept in record order) or to Parquet."""
+
+    def __init__(self, output: str | None) -> None:
+        self.parquet = bool(output) and str(output).lower().endswith(".parquet")
+        if self.parquet:
+            self._pq = ParquetWriter(str(output))
+        else:
+            self._stdout = not output or output == "-"
+            self._out = open_text_out(output or "-")
+
+    def write(self, d: dict[str, Any]) -> None:
+        if self.parquet:
+            self._pq.write(Article.from_dict(d))
+        else:
+            self._out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def close(self) -> None:
+        if self.parquet:
+            self._pq.close()
+        elif self._stdout:
+            self._out.flush()
+            self._out.detach()
+        else:
+            self._out.close()
+
+
+def dedup_articles(
+    articles: Sequence[Article], config: DedupConfig | None = None, *, index: str | None = None
+) -> list[Article]:
+    """The in-memory form of ``dedup``: the same articles, each annotated with ``story`` and
+    ``duplicate``, in the order given."""
+    config = config or DedupConfig()
+    store = DedupIndex(index, config) if index else None
+    old = store.load() if store else empty_batch(config)
+    new = compute_features([_doc(a.to_dict()) for a in articles], config)
+    combined = FeatureBatch.concat([old, new]) if len(old) else new
+    clusters = find_clusters(combined, config)
+    out = []
+    for i, a in enumerate(articles):
+        j = len(old) + i
+        out.append(
+            replace(a, story=combined.ids[int(clusters.canonical[j])], duplicate=clusters.duplicate[j])
+        )
+    if store:
+        store.add(new)
+    return out
