@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from khabar.record import STAT_NAMES
 from khabar.repair.stats import repetition_stats
 
@@ -27,3 +30,24 @@ def test_duplicated_ngrams_cover_the_repeated_words() -> None:
 def test_diacritised_repeat_counts_as_duplicate() -> None:
     s = repetition_stats("قال الوزير اليوم\nقالَ الوزيرُ اليومَ")
     assert s["dup_line_frac"] == 0.5
+
+
+def _reference_dup_ngram_frac(words: list[str], n: int) -> float:
+    # the textbook definition, with tuples: characters of words inside a repeated n-gram
+    seen: set[tuple[str, ...]] = set()
+    covered = [False] * len(words)
+    for i in range(len(words) - n + 1):
+        gram = tuple(words[i : i + n])
+        if gram in seen:
+            covered[i : i + n] = [True] * n
+        seen.add(gram)
+    total = sum(map(len, words))
+    return round(sum(len(w) for w, c in zip(words, covered, strict=True) if c) / total, 6) if total else 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["قال", "الوزير", "اليوم", "في", "الرياض", "إن"]), max_size=60))
+def test_vectorised_ngram_fractions_match_the_definition(words: list[str]) -> None:
+    s = repetition_stats(" ".join(words))
+    for n in range(5, 11):
+        assert s[f"dup_{n}gram_char_frac"] == _reference_dup_ngram_frac(words, n)

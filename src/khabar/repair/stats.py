@@ -7,8 +7,7 @@ Character fractions are over the characters of the words, as in the Gopher paper
 
 from __future__ import annotations
 
-from collections import Counter
-
+import numpy as np
 import regex
 
 from khabar.text.keys import match_key
@@ -35,40 +34,68 @@ def _dup_fractions(chunks: list[str]) -> tuple[float, float]:
     return dup_n / len(chunks), dup_chars / total_chars if total_chars else 0.0
 
 
-def _top_ngram_char_frac(words: list[str], n: int, total: int) -> float:
-    """Characters in the most frequent n-gram (all its occurrences) over all word characters."""
-    if len(words) < n or not total:
-        return 0.0
-    counts = Counter(zip(*(words[i:] for i in range(n)), strict=False))
-    gram, count = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-    if count < 2:
-        return 0.0
-    return min(1.0, sum(len(w) for w in gram) * count / total)
+# n-grams are compared as 64-bit polynomial hashes of per-document word ids (wrapping uint64
+# arithmetic): vectorised, and a collision needs two different n-grams of one article to agree on
+# 64 bits.
+# Multipliers are random odd 64-bit numbers (fixed: the raw PCG64 stream is stable across numpy
+# versions); word ids are mixed first so that n-grams of small ids do not add up alike.
+_MULTS = np.random.PCG64(20151).random_raw(16).astype(np.uint64) | np.uint64(1)
 
 
-def _dup_ngram_char_fracs(words: list[str], total: int) -> dict[int, float]:
+def _mix(x: np.ndarray) -> np.ndarray:
+    x = (x + np.uint64(1)) * np.uint64(0xBF58476D1CE4E5B9)
+    return x ^ (x >> np.uint64(31))
+
+
+def _ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
+    m = len(ids) - n + 1
+    mixed = _mix(ids)
+    h = np.zeros(m, dtype=np.uint64)
+    for k in range(n):
+        h += mixed[k : k + m] * _MULTS[k]
+    return h
+
+
+def _window_sums(lengths: np.ndarray, n: int) -> np.ndarray:
+    c = np.concatenate(([0], np.cumsum(lengths)))
+    return c[n:] - c[:-n]
+
+
+def _top_ngram_char_frac(ids: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
+    """Characters in the most frequent n-gram (all its occurrences) over all word characters;
+    among equally frequent n-grams the longest counts."""
+    if len(ids) < n or not total:
+        return 0.0
+    h = _ngram_hashes(ids, n)
+    _, first, counts = np.unique(h, return_index=True, return_counts=True)
+    best = counts.max()
+    if best < 2:
+        return 0.0
+    chars = _window_sums(lengths, n)[first]
+    return min(1.0, float(chars[counts == best].max()) * int(best) / total)
+
+
+def _dup_ngram_char_fracs(ids: np.ndarray, lengths: np.ndarray, total: int) -> dict[int, float]:
     """For n = 5..10: characters of words covered by any n-gram occurring a second (or later)
-    time. An (n+1)-gram can only repeat where its leading n-gram does, so one pass over 5-grams
-    finds every candidate and longer n-grams are checked only there."""
+    time, over all word characters."""
     out = dict.fromkeys(range(5, 11), 0.0)
-    if len(words) < 5 or not total:
-        return out
-    first_at: dict[tuple[str, ...], list[int]] = {}
-    earlier: dict[int, list[int]] = {}  # start of a repeated 5-gram -> starts of its earlier copies
-    for i in range(len(words) - 4):
-        gram = tuple(words[i : i + 5])
-        starts = first_at.setdefault(gram, [])
-        if starts:
-            earlier[i] = list(starts)
-        starts.append(i)
-    if not earlier:
+    if not total:
         return out
     for n in range(5, 11):
-        covered = bytearray(len(words))
-        for i, starts in earlier.items():
-            if i + n <= len(words) and (n == 5 or any(words[j : j + n] == words[i : i + n] for j in starts)):
-                covered[i : i + n] = b"\x01" * n
-        out[n] = sum(len(w) for w, c in zip(words, covered, strict=True) if c) / total
+        if len(ids) < n:
+            break
+        h = _ngram_hashes(ids, n)
+        _, first = np.unique(h, return_index=True)
+        repeat = np.ones(len(h), dtype=bool)
+        repeat[first] = False
+        if not repeat.any():
+            break  # no repeated n-gram: none for longer n either
+        starts = np.flatnonzero(repeat)
+        cover = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.add.at(cover, starts, 1)
+        np.add.at(cover, starts + n, -1)
+        covered = np.cumsum(cover[:-1]) > 0
+        out[n] = float(lengths[covered].sum()) / total
     return out
 
 
@@ -79,7 +106,10 @@ def repetition_stats(text: str) -> dict[str, float]:
     dup_line, dup_line_chars = _dup_fractions(lines)
     dup_para, dup_para_chars = _dup_fractions(paragraphs)
     words = WORD_RE.findall(match_key(text))
-    total = sum(len(w) for w in words)
+    vocab: dict[str, int] = {}
+    ids = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.uint64)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    total = int(lengths.sum())
     stats = {
         "lines": float(len(lines)),
         "dup_line_frac": dup_line,
@@ -89,7 +119,7 @@ def repetition_stats(text: str) -> dict[str, float]:
         "dup_para_char_frac": dup_para_chars,
     }
     for n in (2, 3, 4):
-        stats[f"top_{n}gram_char_frac"] = _top_ngram_char_frac(words, n, total)
-    for n, frac in _dup_ngram_char_fracs(words, total).items():
+        stats[f"top_{n}gram_char_frac"] = _top_ngram_char_frac(ids, lengths, n, total)
+    for n, frac in _dup_ngram_char_fracs(ids, lengths, total).items():
         stats[f"dup_{n}gram_char_frac"] = frac
     return {k: round(v, 6) for k, v in stats.items()}
