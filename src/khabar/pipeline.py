@@ -28,10 +28,9 @@ from khabar.engine.local import ordered_map
 from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline
 from khabar.record import Article, Dateline, Edit
 from khabar.repair.repeats import find_doubled_body, repeated_paragraphs
-from khabar.repair.stats import repetition_stats
+from khabar.repair.stats import paragraph_keys, repetition_stats_from_keys
 from khabar.text.display import repair_line
-from khabar.text.keys import match_key
-from khabar.text.tokens import WORD_RE
+from khabar.text.keys import match_key, match_keys
 
 _PUBLISHED_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S")
 
@@ -104,6 +103,19 @@ def _lift_dateline(log: _Log, alive: list[int]) -> tuple[DatelineMatch | None, D
     return first, last
 
 
+def _byline_dateline(meta: Mapping[str, str] | None) -> DatelineMatch | None:
+    """A dateline kept in the input's ``author`` field (SaudiNewsNet keeps most outlets' datelines
+    there: «الرياض - واس», «لندن: رويترز»). The whole field must read as a dateline."""
+    byline = ((meta or {}).get("author") or "").strip()
+    if not byline or len(byline) > 120:
+        return None
+    for candidate in (byline, byline.replace(":", " - ", 1)):  # "PLACE: AGENCY" is "PLACE - AGENCY"
+        m = find_dateline(candidate)
+        if m and not candidate[m.end :].strip(" :-–"):
+            return replace(m, position="author", raw=byline.strip(" :-–"))
+    return None
+
+
 def _dateline_record(first: DatelineMatch | None, last: DatelineMatch | None) -> Dateline | None:
     found = first or last
     if found is None:
@@ -139,43 +151,54 @@ def refine(
     """Repair, parse and log one article. ``text`` is the raw body; the rest is its metadata."""
     log = _Log(text)
     clean_title, title_edits = _repair_title(title)
-    # 1. display repair
+    # 1. display repair, then every line keyed once (one vectorised pass over the article)
     for i, line in enumerate(log.lines):
         assert line is not None
-        new, changes = repair_line(line)
-        for c in changes:
+        for c in repair_line(line)[1]:
             log.edit(i, c.start, c.end, c.new, c.reason)
-        assert log.lines[i] == new
+    keys = match_keys([line or "" for line in log.lines])
+    keys_before = list(keys)
     # 2. a body pasted twice inside one line
     for i, line in enumerate(log.lines):
-        end = find_doubled_body(line or "")
+        end = find_doubled_body(line or "", keys[i])
         if end is not None:
             log.edit(i, end, len(line or ""), "", "repeated-body", kept_line=i)
+            keys[i] = match_key(log.lines[i] or "")
     # 3. empty lines
     for i, line in enumerate(log.lines):
         if line == "":
             log.drop(i, "empty-line")
-    # 4. dateline and credit
+    # 4. dateline and credit; the first line's full key stays registered for repeat matching
     alive = log.alive()
-    first_key = {match_key(log.lines[alive[0]] or ""): alive[0]} if alive else {}
+    first_key = {keys[alive[0]]: alive[0]} if alive else {}
     first, last = _lift_dateline(log, alive)
+    for i in {alive[0], alive[-1]} if alive else ():
+        if log.lines[i] is not None:
+            keys[i] = match_key(log.lines[i] or "")
     # 5. the title repeated as the first paragraph
     alive = log.alive()
-    if clean_title and alive and match_key(log.lines[alive[0]] or "") == match_key(clean_title):
+    if clean_title and alive and keys[alive[0]] == match_key(clean_title):
         log.drop(alive[0], "repeats-title")
         alive = alive[1:]
-    # 6. repeated paragraphs, the first occurrence kept
-    texts = [log.lines[i] or "" for i in alive]
-    keys = [match_key(t) for t in texts]
-    counts = [len(WORD_RE.findall(t)) for t in texts]
-    seed = {k: alive.index(i) for k, i in first_key.items() if i in alive}
-    for pos, kept_pos in sorted(repeated_paragraphs(keys, counts, first=seed).items()):
-        log.drop(alive[pos], "repeated-paragraph", kept_line=alive[kept_pos])
+    # 6. repeated paragraphs, the first occurrence kept. Removing a block can make two other
+    # copies neighbours (A B A A B B → A B A B), so repeat until nothing more goes: the output
+    # is then a fixed point and refining it again changes nothing.
+    while True:
+        alive_keys = [keys[i] for i in alive]
+        counts = [len(k.split()) for k in alive_keys]
+        seed = {k: alive.index(i) for k, i in first_key.items() if i in alive}
+        found = repeated_paragraphs(alive_keys, counts, first=seed)
+        if not found:
+            break
+        for pos, kept_pos in sorted(found.items()):
+            log.drop(alive[pos], "repeated-paragraph", kept_line=alive[kept_pos])
+        alive = log.alive()
 
     out_lines = log.alive()
     out_index = {line: k for k, line in enumerate(out_lines)}
     edits = [replace(e, kept=out_index.get(e.kept_line)) if e.kept_line is not None else e for e in log.edits]
     paragraphs = [log.lines[i] or "" for i in out_lines]
+    out_keys = [keys[i] for i in out_lines]
     return Article(
         id=id if id else derive_id(text, source, url),
         paragraphs=paragraphs,
@@ -183,9 +206,13 @@ def refine(
         url=url,
         title=clean_title,
         published=normalise_published(published),
-        dateline=_dateline_record(first, last),
+        dateline=_dateline_record(first, last) or _dateline_record(_byline_dateline(meta), None),
         edits=title_edits + edits,
-        stats={"before": repetition_stats(text), "after": repetition_stats("\n".join(paragraphs))},
+        stats={
+            "before": repetition_stats_from_keys(keys_before, paragraph_keys(keys_before)),
+            # each output paragraph is a paragraph (they are joined by single newlines)
+            "after": repetition_stats_from_keys(out_keys, out_keys),
+        },
         meta=_meta(meta, published),
     )
 

@@ -23,9 +23,25 @@ def test_interleaved_repeats_keep_first_occurrences() -> None:
 
 def test_repeat_differing_only_in_diacritics_and_tatweel_is_removed() -> None:
     variant = "وأعلنـت وزارةُ الخارجيةِ الصينيةُ اليومَ إن الاجتماعات ستضع خطة جديدة للتعاون."
-    a = khabar.refine("\n".join([P1, P2, variant]))
-    assert a.paragraphs == [P1, P2]
+    a = khabar.refine("\n".join([P1, P2, P3, variant, P2]))
+    assert a.paragraphs == [P1, P2, P3]
     assert a.edits[0].old == variant
+
+
+def test_single_repeated_lines_of_ordinary_length_are_kept() -> None:
+    # SaudiNewsNet: a formula closing each cabinet decision, a refrain — authored, not scraped
+    formula = "وقد أعد مرسوم ملكي بذلك."
+    decisions = [P1, formula, P2, formula, P3, "(ماشي مظلة، واحترق وسط المقيل)", P1.replace(".", "!")]
+    a = khabar.refine("\n".join(decisions))
+    assert a.paragraphs.count(formula) == 2
+    assert not a.edits
+
+
+def test_a_long_single_repeat_is_removed() -> None:
+    long_para = " ".join([P1, P2, P3])  # 30+ words: no figure of speech repeats this
+    a = khabar.refine("\n".join([long_para, P1, long_para]))
+    assert a.paragraphs == [long_para, P1]
+    assert [(e.reason, e.line, e.kept_line) for e in a.edits] == [("repeated-paragraph", 2, 0)]
 
 
 def test_title_repeated_as_first_paragraph_is_removed() -> None:
@@ -61,9 +77,9 @@ def test_short_lines_that_repeat_are_kept() -> None:
 
 def test_a_repeat_of_the_first_line_with_its_dateline_is_caught() -> None:
     first = f"الرياض - واس: {P1}"
-    a = khabar.refine("\n".join([first, P2, first]))
-    assert a.paragraphs == [P1, P2]
-    assert [e.reason for e in a.edits] == ["dateline", "repeated-paragraph"]
+    a = khabar.refine("\n".join([first, P2, P3, first, P2]))
+    assert a.paragraphs == [P1, P2, P3]
+    assert [e.reason for e in a.edits] == ["dateline", "repeated-paragraph", "repeated-paragraph"]
 
 
 def test_empty_lines_are_dropped_and_restored() -> None:

@@ -51,3 +51,15 @@ def test_long_and_short_paths_agree(s: str) -> None:
         .split()
     )
     assert match_key(s) == slow
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60), max_size=8
+    )
+)
+def test_match_keys_equals_match_key_per_line(lines: list[str]) -> None:
+    from khabar.text.keys import match_keys
+
+    lines = [line.replace("\n", " ") for line in lines]
+    assert match_keys(lines) == [match_key(line) for line in lines]

@@ -97,13 +97,16 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
     rank = _canonical_order(batch)
     by_rank = np.argsort(rank)  # by_rank[r] = document index of rank r
     uf = UnionFind(n)
+    # A second union-find over exact and near links only: a copy joined to its canonical copy
+    # through a containment link somewhere on the way is not a near copy of it.
+    near_uf = UnionFind(n)
     edges: Counter[str] = Counter()
-    kind_of_edge: dict[tuple[int, int], tuple[str, float]] = {}
 
     def link(a: int, b: int, kind: str, sim: float) -> None:
         uf.union(int(a), int(b))
+        if kind != CONTAINED:
+            near_uf.union(int(a), int(b))
         edges[kind] += 1
-        kind_of_edge[(int(a), int(b))] = (kind, sim)
 
     # 1. exact content, then exact URL: union each group onto its best-ranked member
     for values in (batch.key_hash, batch.url_hash):
@@ -190,7 +193,8 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
     for r in np.flatnonzero(roots != np.arange(n)).tolist():
         root = int(roots[r])
         doc, canon = int(by_rank[r]), int(by_rank[root])
-        duplicate[doc] = _annotate(batch, doc, canon, config, kind_of_edge.get((root, r)))
+        via_near = near_uf.find(r) == near_uf.find(root)
+        duplicate[doc] = _annotate(batch, doc, canon, config, via_near)
     return Clusters(canonical, duplicate, edges, candidates)
 
 
@@ -199,9 +203,7 @@ def counts_by_rank(offs: np.ndarray, by_rank: np.ndarray, ranks: np.ndarray) -> 
     return offs[docs + 1] - offs[docs]
 
 
-def _annotate(
-    batch: FeatureBatch, doc: int, canon: int, config: DedupConfig, direct: tuple[str, float] | None
-) -> Duplicate:
+def _annotate(batch: FeatureBatch, doc: int, canon: int, config: DedupConfig, via_near: bool) -> Duplicate:
     """How ``doc`` relates to its story's canonical copy."""
     of = batch.ids[canon]
     if batch.key_hash[doc] == batch.key_hash[canon]:
@@ -215,6 +217,6 @@ def _annotate(
     c = (containment(A, B) if len(A) <= len(B) else containment(B, A)) if len(A) and len(B) else 0.0
     if c >= config.containment:
         return Duplicate(of, CONTAINED, round(c, 4))
-    # Linked to the canonical copy only through other copies (a chain of verified edges).
-    kind = direct[0] if direct else (NEAR if j >= c else CONTAINED)
-    return Duplicate(of, kind, round(max(j, c), 4))
+    # Joined to the canonical copy only through other copies (a chain of verified links): near if
+    # every link on the way is exact or near, else contained; the similarity is to the canonical.
+    return Duplicate(of, NEAR if via_near else CONTAINED, round(j if via_near else c, 4))

@@ -1,5 +1,5 @@
 """Deduplication settings. The defaults were tuned on SaudiNewsNet and khabar's synthetic set:
-see benchmarks/results/dedup.md for the tuning table and the command that reproduces it."""
+see benchmarks/results/dedup_tuning.md for the tuning table and the command that reproduces it."""
 
 from __future__ import annotations
 

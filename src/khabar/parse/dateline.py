@@ -94,6 +94,8 @@ _MAX_WORDS = 12  # outside of a date
 _MAX_DATE_WORDS = 14
 _GENERIC = frozenset(
     {"متابعات", "خاص", "تقرير", "المحرر", "محليات", "رياضة", "اقتصاد", "عواصم", "عواصم العالم", "عواصم عربية"}
+    # desk words, never places ("مشاري الحنتوشي- سبق- متابعة" was read as the place متابعة)
+    | {"متابعة", "تقارير", "تحقيق", "حوار", "ترجمة", "تحرير", "رصد", "تصوير", "مكتب", "الرصد"}
 )
 # Outlets whose name is also an everyday word ("today", "the homeland", "life"...): never enough alone.
 _WEAK_OUTLETS = frozenset(

@@ -3,9 +3,14 @@
 Paragraphs are compared by their matching key, so a copy that differs only in diacritics,
 tatweel, alef/hamza spelling or digit script is still a copy. The first occurrence is always kept.
 
-Short lines legitimately repeat — separators (``***``), captions (``صورة``), Q&A labels
-(``س:``), scores, ``(وكالات)`` — so a paragraph is only removed as a repeat when it has at least
-``MIN_REPEAT_WORDS`` words. The title repeated as the first paragraph is removed at any length.
+Lines also repeat on purpose. Short ones — separators (``***``), captions (``صورة``), Q&A labels
+(``س:``), scores, ``(وكالات)`` — are never removed (fewer than ``MIN_REPEAT_WORDS`` words). And on
+SaudiNewsNet most single repeated lines of ordinary length were authored: a poem's refrain, a
+formula closing each cabinet decision («وقد أعد مرسوم ملكي بذلك.»), a verse quoted and then quoted
+again in full. Scraper copies come as blocks. So a repeated paragraph is removed when it belongs to
+a block — it and a neighbour both repeat, and their first occurrences are neighbours in the same
+order — or when it is long enough (``MIN_SINGLE_REPEAT_WORDS``) that a repeat is no figure of
+speech. The title repeated as the first paragraph is removed at any length.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from khabar.text.keys import match_key
 from khabar.text.tokens import TOKEN_RE
 
 MIN_REPEAT_WORDS = 5
+MIN_SINGLE_REPEAT_WORDS = 20
 # A body pasted twice inside one line must be at least this many tokens long per copy, and may
 # follow a short lead (a dateline the second copy lacks) of at most MAX_LEAD_TOKENS.
 MIN_REPEATED_BODY_TOKENS = 8
@@ -29,26 +35,34 @@ def repeated_paragraphs(
     first: dict[str, int] | None = None,
     min_words: int = MIN_REPEAT_WORDS,
 ) -> dict[int, int]:
-    """Indices of paragraphs that repeat an earlier one, each mapped to the index of the first
-    occurrence. Paragraphs shorter than ``min_words`` are never treated as repeats. ``first`` may
+    """Indices of paragraphs to remove as repeats of an earlier one, each mapped to the index of
+    the first occurrence (see the module docstring for which repeats qualify). ``first`` may
     pre-register other keys of a paragraph (the first line as it was before its dateline was cut)."""
-    first = dict(first or {})
-    repeats: dict[int, int] = {}
+    seen: dict[str, list[int]] = {k: [i] for k, i in (first or {}).items()}
+    earlier: dict[int, list[int]] = {}  # repeat -> every earlier occurrence (the first is kept)
     for i, (k, n) in enumerate(zip(keys, word_counts, strict=True)):
         if not k:
             continue
-        if first.get(k, i) != i and n >= min_words:
-            repeats[i] = first[k]
-        else:
-            first.setdefault(k, i)
-    return repeats
+        before = [j for j in seen.get(k, ()) if j != i]
+        if before and n >= min_words:
+            earlier[i] = before
+        seen.setdefault(k, []).append(i)
+    repeats = {i: occ[0] for i, occ in earlier.items()}
+
+    def in_block(i: int) -> bool:
+        # a neighbour repeats too, and some earlier copies of the two are neighbours as well
+        return any(i + d in earlier and any(j + d in earlier[i + d] for j in earlier[i]) for d in (-1, 1))
+
+    return {
+        i: kept for i, kept in repeats.items() if word_counts[i] >= MIN_SINGLE_REPEAT_WORDS or in_block(i)
+    }
 
 
-def find_doubled_body(line: str) -> int | None:
+def find_doubled_body(line: str, key: str | None = None) -> int | None:
     """If ``line`` holds a body pasted two or three times with no line break (after an optional
     short lead), return where the first copy ends: ``line[end:]`` is the copies after it.
-    Otherwise ``None``."""
-    key = match_key(line)
+    Otherwise ``None``. ``key`` is the line's matching key when the caller has it."""
+    key = match_key(line) if key is None else key
     # A doubled body ends with a tail that also occurs earlier: a C-speed test that rules out
     # almost every line before any tokenising.
     tail = key[-_TAIL_CHARS:]

@@ -1,37 +1,47 @@
 """Gopher-style repetition metrics (Rae et al. 2021, table A1), measured before and after repair.
 
-Lines are split on ``\\n``, paragraphs on blank lines; words are khabar tokens (combining marks
-kept inside words), compared by their matching key so a diacritised repeat still counts.
-Character fractions are over the characters of the words, as in the Gopher paper.
+Everything is measured on matching keys, so a diacritised or tatweel-stretched repeat still
+counts: lines are the input split on ``\\n``, paragraphs are runs of lines between blank lines,
+words are the whitespace-separated tokens of the keys (as Gopher splits words). Character
+fractions are over key characters. ``repetition_stats_from_keys`` takes keys a caller already
+has (``refine`` keys every line once and measures before and after from those).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import regex
 
-from khabar.text.keys import match_key
-from khabar.text.tokens import WORD_RE
-
-_PARAGRAPH_BREAK = regex.compile(r"\n\s*\n")
+from khabar.text.keys import match_keys
 
 
-def _dup_fractions(chunks: list[str]) -> tuple[float, float]:
-    """Fraction of chunks that repeat an earlier chunk, by count and by characters."""
-    chunks = [c for c in (c.strip() for c in chunks) if c]
-    if not chunks:
+def _dup_fractions(keys: list[str]) -> tuple[float, float]:
+    """Fraction of non-empty keys that repeat an earlier one, by count and by characters."""
+    keys = [k for k in keys if k]
+    if not keys:
         return 0.0, 0.0
     seen: set[str] = set()
     dup_n = dup_chars = total_chars = 0
-    for c in chunks:
-        k = match_key(c)
-        total_chars += len(c)
+    for k in keys:
+        total_chars += len(k)
         if k in seen:
             dup_n += 1
-            dup_chars += len(c)
+            dup_chars += len(k)
         else:
             seen.add(k)
-    return dup_n / len(chunks), dup_chars / total_chars if total_chars else 0.0
+    return dup_n / len(keys), dup_chars / total_chars
+
+
+def paragraph_keys(line_keys: list[str]) -> list[str]:
+    """Keys of the paragraphs — runs of non-empty lines between empty ones — from line keys."""
+    out: list[str] = []
+    run: list[str] = []
+    for k in [*line_keys, ""]:
+        if k:
+            run.append(k)
+        elif run:
+            out.append(" ".join(run))
+            run = []
+    return out
 
 
 # n-grams are compared as 64-bit polynomial hashes of per-document word ids (wrapping uint64
@@ -99,22 +109,20 @@ def _dup_ngram_char_fracs(ids: np.ndarray, lengths: np.ndarray, total: int) -> d
     return out
 
 
-def repetition_stats(text: str) -> dict[str, float]:
-    """All the metrics named in khabar.record.STAT_NAMES for ``text``."""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
-    dup_line, dup_line_chars = _dup_fractions(lines)
-    dup_para, dup_para_chars = _dup_fractions(paragraphs)
-    words = WORD_RE.findall(match_key(text))
+def repetition_stats_from_keys(line_keys: list[str], paragraph_keys: list[str]) -> dict[str, float]:
+    """All the metrics named in khabar.record.STAT_NAMES, from the keys of lines and paragraphs."""
+    dup_line, dup_line_chars = _dup_fractions(line_keys)
+    dup_para, dup_para_chars = _dup_fractions(paragraph_keys)
+    words = " ".join(line_keys).split()
     vocab: dict[str, int] = {}
     ids = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.uint64)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     total = int(lengths.sum())
     stats = {
-        "lines": float(len(lines)),
+        "lines": float(sum(1 for k in line_keys if k)),
         "dup_line_frac": dup_line,
         "dup_line_char_frac": dup_line_chars,
-        "paragraphs": float(len(paragraphs)),
+        "paragraphs": float(sum(1 for k in paragraph_keys if k)),
         "dup_para_frac": dup_para,
         "dup_para_char_frac": dup_para_chars,
     }
@@ -123,3 +131,9 @@ def repetition_stats(text: str) -> dict[str, float]:
     for n, frac in _dup_ngram_char_fracs(ids, lengths, total).items():
         stats[f"dup_{n}gram_char_frac"] = frac
     return {k: round(v, 6) for k, v in stats.items()}
+
+
+def repetition_stats(text: str) -> dict[str, float]:
+    """All the metrics named in khabar.record.STAT_NAMES for ``text``."""
+    keys = match_keys(text.split("\n"))
+    return repetition_stats_from_keys(keys, paragraph_keys(keys))

@@ -36,10 +36,18 @@ _WHITESPACE = regex.compile(r"^\s+|\s+$|\s{2,}|[^\S ]")
 # UTF-8 Arabic read as windows-1256 shows as pairs starting with ط/ظ; "ط§" (ا) and "ظ„" (ل) are the
 # most frequent and never occur in real Arabic text, so they are a safe trigger.
 _CP1256_MOJIBAKE = regex.compile(r"ط§|ظ„|ظ…|ظٹ")
+# UTF-8 read as Latin-1/windows-1252: a lead byte shown as Â Ã (Latin) or Ø Ù Ú Û (Arabic) followed
+# by a continuation byte shown as a C1/Latin-1 sign or a windows-1252 punctuation mark. Only lines
+# holding such a pair are handed to ftfy, whose badness check is too slow to run on every line.
+_LATIN_MOJIBAKE = (
+    "[ÂÃØÙÚÛ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+_LATIN_MOJIBAKE_RE = regex.compile(_LATIN_MOJIBAKE)
 # Any character that some pass below could change: lets clean lines skip every pass.
 _ANY = regex.compile(
-    r"[\uFB50-\uFDFF\uFE70-\uFEFF\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\u00AD\u06A9\u06CC"
-    r"\u0080-\u00FFÃØÙ]|^\s|\s$|\s\s|[^\S ]|ط§|ظ„"
+    r"[\uFB50-\uFDFF\uFE70-\uFEFF\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\u00AD\u06A9\u06CC]"
+    r"|^\s|\s$|\s\s|[^\S ]|ط§|ظ„|ظ…|ظٹ|" + _LATIN_MOJIBAKE
 )
 
 
@@ -50,7 +58,7 @@ def _fix_mojibake(line: str) -> Iterator[Change]:
             fixed = line.encode("cp1256").decode("utf-8")
         except UnicodeError:
             fixed = line
-    if fixed == line and ftfy.badness.is_bad(line):
+    if fixed == line and _LATIN_MOJIBAKE_RE.search(line) and ftfy.badness.is_bad(line):
         fixed = ftfy.fix_encoding(line)
     if fixed != line:
         yield Change(0, len(line), fixed, "mojibake")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 import regex
@@ -99,29 +100,55 @@ def _plain(text: str) -> str:
     return " ".join(text.translate(_TABLE).lower().split())
 
 
-def _vectorised(text: str) -> str:
+def _fold_codes(text: str) -> np.ndarray | None:
+    """The folded code points of ``text`` (deleted characters still marked), or ``None`` when the
+    table cannot do it alone and the plain path must."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if codes.max() > 0xFFFF:
-        return _plain(text)
+    if codes.max(initial=0) > 0xFFFF:
+        return None
     folded = _lut()[codes]
     if (folded >= _PLAIN_FLAG).any():
         if (folded & _PLAIN_FLAG).any():
-            return _plain(text)
-        codes = np.frombuffer(
-            unicodedata.normalize("NFKC", text).encode("utf-32-le", "surrogatepass"), np.uint32
-        )
-        if codes.max() > 0xFFFF:
-            return _plain(text)
+            return None
+        text = unicodedata.normalize("NFKC", text)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        if codes.max(initial=0) > 0xFFFF:
+            return None
         folded = _lut()[codes]
         if (folded & _PLAIN_FLAG).any():
-            return _plain(text)
+            return None
         folded &= _VALUE  # NFKC done: the trigger flags have served
+    return folded
+
+
+def _vectorised(text: str) -> str:
+    folded = _fold_codes(text)
+    if folded is None:
+        return _plain(text)
     folded = folded[folded != _DELETED]
     space = folded == 0x20
     # keep a space only when the next character is not one, then strip the ends
     folded = folded[~space | np.append(~space[1:], False)]
     start = 1 if len(folded) and folded[0] == 0x20 else 0
     return folded[start:].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def match_keys(lines: Sequence[str]) -> list[str]:
+    """``[match_key(line) for line in lines]`` for lines without ``\n``, in one vectorised pass
+    over the whole article instead of one per line."""
+    text = "\n".join(lines)
+    if len(text) < _SHORT or "\n" in "".join(lines):
+        return [match_key(line) for line in lines]
+    folded = _fold_codes(text)
+    if folded is None:
+        return [match_key(line) for line in lines]
+    # The separators folded to spaces like any whitespace: put them back, then split.
+    breaks = np.cumsum([len(line) + 1 for line in lines[:-1]], dtype=np.int64) - 1
+    if len(folded) != len(text):  # NFKC changed lengths: separators moved
+        return [match_key(line) for line in lines]
+    folded[breaks] = 0x0A
+    joined = folded[folded != _DELETED].tobytes().decode("utf-32-le", "surrogatepass")
+    return [" ".join(part.split()) for part in joined.split("\n")]
 
 
 def match_key(text: str) -> str:

@@ -1,0 +1,134 @@
+"""Dedup quality on one real day of SaudiNewsNet against brute-force labels (plain Python sets).
+
+The truth: every pair of articles whose word 5-gram sets of the body's matching key have Jaccard
+≥ the threshold, found by comparing all pairs (a size filter skips only pairs that cannot reach it).
+khabar must put ≥ 99% of those pairs in one story (recall), and ≥ 99% of the articles it marks an
+``exact``/``near`` duplicate must really have a near duplicate in their story (precision: no article
+is flagged a near copy without being one). Stories are transitive, so an article may be far from
+its story's canonical copy; the annotation must then not call it ``near`` of that copy. The full-corpus version, with the tuning table, is ``benchmarks/dedup_saudinewsnet.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import khabar
+from khabar.dedup import Clusters, DedupConfig, DedupDoc, compute_features, find_clusters
+from khabar.io.base import ReadError
+from khabar.io.discover import read_paths
+from khabar.text.keys import match_key
+from khabar.text.tokens import WORD_RE
+
+DAY = "2015-08-11.zip"
+
+
+def _shingles(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    """Word n-grams of the matching key; a body of fewer than n words (but some) is one shingle."""
+    words = WORD_RE.findall(match_key(text))
+    if not words:
+        return frozenset()
+    if len(words) < n:
+        return frozenset([tuple(words)])
+    return frozenset(tuple(words[k : k + n]) for k in range(len(words) - n + 1))
+
+
+def _true_pairs(sets: list[frozenset[tuple[str, ...]]], threshold: float) -> dict[tuple[int, int], float]:
+    """All pairs (i < j) with Jaccard ≥ threshold. Jaccard ≤ |A|/|B| for |A| ≤ |B|, so walking the
+    articles by size, each needs comparing only with the next ones up to |A|/threshold shingles."""
+    order = sorted((i for i, s in enumerate(sets) if s), key=lambda i: len(sets[i]))
+    out: dict[tuple[int, int], float] = {}
+    for k, a in enumerate(order):
+        sa = sets[a]
+        limit = len(sa) / threshold
+        for b in order[k + 1 :]:
+            sb = sets[b]
+            if len(sb) > limit:
+                break
+            inter = len(sa & sb)
+            j = inter / (len(sa) + len(sb) - inter)
+            if j >= threshold:
+                out[(min(a, b), max(a, b))] = j
+    return out
+
+
+@pytest.fixture(scope="module")
+def day_docs(saudinewsnet_dir: Path) -> list[DedupDoc]:
+    path = saudinewsnet_dir / DAY
+    if not path.is_file():
+        pytest.skip(f"{path} not found (set KHABAR_SHARED to the shared/ folder)")
+    docs = []
+    for rec in read_paths([str(path)]):
+        if isinstance(rec, ReadError):  # an empty body
+            continue
+        a = khabar.refine(rec.text, url=rec.url, source=rec.source, published=rec.published)
+        docs.append(DedupDoc(a.id, "\n".join(a.paragraphs), a.published, a.url, a.source))
+    return docs
+
+
+@dataclass
+class _Run:
+    docs: list[DedupDoc]
+    sets: list[frozenset[tuple[str, ...]]]
+    truth: dict[tuple[int, int], float]
+    clusters: Clusters
+    threshold: float
+    brute_s: float
+
+    def near(self, a: int, b: int) -> bool:
+        sa, sb = self.sets[a], self.sets[b]
+        if not sa or not sb:
+            return False
+        inter = len(sa & sb)
+        return inter / (len(sa) + len(sb) - inter) >= self.threshold
+
+    def flagged(self) -> list[int]:
+        """Articles annotated an exact or near duplicate."""
+        return [i for i, dup in enumerate(self.clusters.duplicate) if dup and dup.kind in ("exact", "near")]
+
+
+@pytest.fixture(scope="module")
+def run(day_docs: list[DedupDoc]) -> _Run:
+    config = DedupConfig()
+    t0 = time.perf_counter()
+    sets = [_shingles(d.text, config.ngram) for d in day_docs]
+    truth = _true_pairs(sets, config.threshold)
+    brute_s = time.perf_counter() - t0
+    clusters = find_clusters(compute_features(day_docs, config), config)
+    return _Run(day_docs, sets, truth, clusters, config.threshold, brute_s)
+
+
+def test_dedup_matches_brute_force_on_one_day(run: _Run) -> None:
+    assert len(run.docs) > 1500
+    assert len(run.truth) > 100, "the day should have near-duplicate pairs"
+    story = run.clusters.canonical.tolist()
+    missed = [p for p in run.truth if story[p[0]] != story[p[1]]]
+    recall = 1 - len(missed) / len(run.truth)
+
+    members: dict[int, list[int]] = {}
+    for i, s in enumerate(story):
+        members.setdefault(s, []).append(i)
+    flagged = run.flagged()
+    wrong = [i for i in flagged if not any(run.near(i, k) for k in members[story[i]] if k != i)]
+    precision = 1 - len(wrong) / len(flagged) if flagged else 1.0
+
+    detail = (
+        f"{len(run.docs)} articles, {len(run.truth)} true pairs (brute force {run.brute_s:.1f} s), "
+        f"recall {recall:.4f} (missed {missed[:5]}), precision {precision:.4f} of {len(flagged)} "
+        f"(wrong {[(run.docs[i].id, run.clusters.duplicate[i]) for i in wrong[:5]]})"
+    )
+    assert recall >= 0.99, detail
+    assert precision >= 0.99, detail
+
+
+def test_near_annotations_are_near_their_canonical_copy(run: _Run) -> None:
+    flagged = run.flagged()
+    story = run.clusters.canonical.tolist()
+    wrong = [i for i in flagged if not run.near(i, story[i])]
+    detail = (
+        f"{len(wrong)} of {len(flagged)}: {[(run.docs[i].id, run.clusters.duplicate[i]) for i in wrong[:5]]}"
+    )
+    assert len(wrong) <= 0.01 * len(flagged), detail
