@@ -87,25 +87,39 @@ def _top_ngram_char_frac(ids: np.ndarray, lengths: np.ndarray, n: int, total: in
 
 def _dup_ngram_char_fracs(ids: np.ndarray, lengths: np.ndarray, total: int) -> dict[int, float]:
     """For n = 5..10: characters of words covered by any n-gram occurring a second (or later)
-    time, over all word characters."""
+    time, over all word characters. An n-gram can only repeat where its leading 5-gram does, so
+    one pass over 5-grams finds the candidates and the longer n-grams are checked only there."""
     out = dict.fromkeys(range(5, 11), 0.0)
-    if not total:
+    if len(ids) < 5 or not total:
         return out
+    h = _ngram_hashes(ids, 5)
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    starts = np.flatnonzero(first[inverse] != np.arange(len(h)))
+    if not len(starts):
+        return out
+    # For each repeated start, the longest run (≤ 10 words) it shares with an earlier copy.
+    words = ids.tolist()
+    by_gram: dict[int, list[int]] = {}
+    for i in np.flatnonzero(first[inverse] == np.arange(len(h))).tolist() + starts.tolist():
+        by_gram.setdefault(int(inverse[i]), []).append(i)
+    longest = {}
+    for i in starts.tolist():
+        best = 5
+        for j in by_gram[int(inverse[i])]:
+            if j >= i:
+                break
+            k = 5
+            while k < 10 and i + k < len(words) and words[i + k] == words[j + k]:
+                k += 1
+            best = max(best, k)
+        longest[i] = best
     for n in range(5, 11):
-        if len(ids) < n:
-            break
-        h = _ngram_hashes(ids, n)
-        _, first = np.unique(h, return_index=True)
-        repeat = np.ones(len(h), dtype=bool)
-        repeat[first] = False
-        if not repeat.any():
-            break  # no repeated n-gram: none for longer n either
-        starts = np.flatnonzero(repeat)
         cover = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.add.at(cover, starts, 1)
-        np.add.at(cover, starts + n, -1)
-        covered = np.cumsum(cover[:-1]) > 0
-        out[n] = float(lengths[covered].sum()) / total
+        for i, run in longest.items():
+            if run >= n:
+                cover[i] += 1
+                cover[i + n] -= 1
+        out[n] = float(lengths[np.cumsum(cover[:-1]) > 0].sum()) / total
     return out
 
 
@@ -114,8 +128,9 @@ def repetition_stats_from_keys(line_keys: list[str], paragraph_keys: list[str]) 
     dup_line, dup_line_chars = _dup_fractions(line_keys)
     dup_para, dup_para_chars = _dup_fractions(paragraph_keys)
     words = " ".join(line_keys).split()
-    vocab: dict[str, int] = {}
-    ids = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.uint64)
+    # Word identities only need equality within this one call, so Python's (per-process) str
+    # hash serves: the metrics never depend on the hash values themselves.
+    ids = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     total = int(lengths.sum())
     stats = {

@@ -7,12 +7,12 @@ kept: they carry meaning and the matching key (khabar.text.keys) already ignores
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import ftfy
-import regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +24,18 @@ class Change:
 
 
 # Arabic presentation forms A and B (minus U+FEFF, the BOM, which is an invisible character).
-_PRESENTATION = regex.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFE]+")
+_PRESENTATION = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFE]+")
 # Bidi controls (LRM, RLM, embeddings, isolates, ALM), zero-width characters, BOM, soft hyphen.
-_INVISIBLE = regex.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD]+")
-_PERSIAN_LOOKALIKE = regex.compile(r"[\u06A9\u06CC]")
-_PERSIAN_ONLY = regex.compile(r"[\u067E\u0686\u0698\u06AF]")  # پ چ ژ گ: Persian, not Arabic
-_ARABIC_LETTER = regex.compile(r"[\u0621-\u064A]")
+_INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD]+")
+_PERSIAN_LOOKALIKE = re.compile(r"[\u06A9\u06CC]")
+_PERSIAN_ONLY = re.compile(r"[\u067E\u0686\u0698\u06AF]")  # پ چ ژ گ: Persian, not Arabic
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
 _PERSIAN_MAP = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a"})
 # Any run of whitespace at either end, a run of two or more, or a lone non-space whitespace char.
-_WHITESPACE = regex.compile(r"^\s+|\s+$|\s{2,}|[^\S ]")
+_WHITESPACE = re.compile(r"^\s+|\s+$|\s{2,}|[^\S ]")
 # UTF-8 Arabic read as windows-1256 shows as pairs starting with ط/ظ; "ط§" (ا) and "ظ„" (ل) are the
 # most frequent and never occur in real Arabic text, so they are a safe trigger.
-_CP1256_MOJIBAKE = regex.compile(r"ط§|ظ„|ظ…|ظٹ")
+_CP1256_MOJIBAKE = re.compile(r"ط§|ظ„|ظ…|ظٹ")
 # UTF-8 read as Latin-1/windows-1252: a lead byte shown as Â Ã (Latin) or Ø Ù Ú Û (Arabic) followed
 # by a continuation byte shown as a C1/Latin-1 sign or a windows-1252 punctuation mark. Only lines
 # holding such a pair are handed to ftfy, whose badness check is too slow to run on every line.
@@ -43,12 +43,24 @@ _LATIN_MOJIBAKE = (
     "[ÂÃØÙÚÛ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
-_LATIN_MOJIBAKE_RE = regex.compile(_LATIN_MOJIBAKE)
-# Any character that some pass below could change: lets clean lines skip every pass.
-_ANY = regex.compile(
-    r"[\uFB50-\uFDFF\uFE70-\uFEFF\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\u00AD\u06A9\u06CC]"
-    r"|^\s|\s$|\s\s|[^\S ]|ط§|ظ„|ظ…|ظٹ|" + _LATIN_MOJIBAKE
+_LATIN_MOJIBAKE_RE = re.compile(_LATIN_MOJIBAKE)
+# Cheap tests that let most lines skip most passes: one character class for everything but
+# whitespace (a single class scans far faster than an alternation), plain substring tests for
+# the windows-1256 mojibake pairs and for whitespace. The stdlib ``re`` scans plain character
+# classes about 4× faster than ``regex`` (measured on SaudiNewsNet lines); nothing here needs
+# Unicode properties.
+_SPECIAL = re.compile(
+    r"[\uFB50-\uFDFF\uFE70-\uFEFF\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\u00AD\u06A9\u06CCÂÃØÙÚÛ]"
 )
+_ODD_SPACE = re.compile(r"[^\S ]")
+
+
+def _needs_whitespace(line: str) -> bool:
+    return line[:1].isspace() or line[-1:].isspace() or "  " in line or _ODD_SPACE.search(line) is not None
+
+
+def _needs_special(line: str) -> bool:
+    return _SPECIAL.search(line) is not None or "ط§" in line or "ظ„" in line or "ظ…" in line or "ظٹ" in line
 
 
 def _fix_mojibake(line: str) -> Iterator[Change]:
@@ -103,10 +115,14 @@ PASSES: tuple[Callable[[str], Iterator[Change]], ...] = (
 def repair_line(line: str) -> tuple[str, list[Change]]:
     """Repair one line for display. Returns the new line and the changes, in application order,
     each in the coordinates of the line just before it was applied."""
-    if not _ANY.search(line):
+    if _needs_special(line):
+        passes = PASSES
+    elif _needs_whitespace(line):
+        passes = (_whitespace,)
+    else:
         return line, []
     log: list[Change] = []
-    for run in PASSES:
+    for run in passes:
         changes = list(run(line))
         if not changes:
             continue

@@ -8,11 +8,11 @@ diacritics, tatweel, hamza/alef spelling, ya/alef maqsura, ta marbuta or digit s
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
-import regex
 
 # Harakat, Quranic marks and superscript alef: U+064B–U+065F, U+0670; tatweel U+0640.
 _DELETE = [*range(0x064B, 0x0660), 0x0670, 0x0640]
@@ -59,7 +59,7 @@ _TABLE.update(_FOLD)
 # NFKC is only run when such a character is present because it is the slow part.
 _NFKC_RANGES = ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0x00A0, 0x00A0), (0x2000, 0x200A), (0x202F, 0x202F),
                  (0x205F, 0x205F), (0x3000, 0x3000))  # fmt: skip
-_NEEDS_NFKC = regex.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _NFKC_RANGES) + "]")
+_NEEDS_NFKC = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _NFKC_RANGES) + "]")
 
 
 # The whole key as one lookup table over the Basic Multilingual Plane, for long texts: folding,
