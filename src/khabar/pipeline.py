@@ -208,13 +208,18 @@ def refine(
         published=normalise_published(published),
         dateline=_dateline_record(first, last) or _dateline_record(_byline_dateline(meta), None),
         edits=title_edits + edits,
-        stats={
-            "before": repetition_stats_from_keys(keys_before, paragraph_keys(keys_before)),
-            # each output paragraph is a paragraph (they are joined by single newlines)
-            "after": repetition_stats_from_keys(out_keys, out_keys),
-        },
+        stats=_stats(keys_before, out_keys),
         meta=_meta(meta, published),
     )
+
+
+def _stats(keys_before: list[str], keys_after: list[str]) -> dict[str, dict[str, float]]:
+    """Repetition stats of the input and of the output; each output paragraph is a paragraph
+    (they are joined by single newlines). When repair removed no words, the n-gram figures of
+    the input hold for the output too and are not computed twice."""
+    before = repetition_stats_from_keys(keys_before, paragraph_keys(keys_before))
+    same = [k for k in keys_before if k] == keys_after
+    return {"before": before, "after": repetition_stats_from_keys(keys_after, keys_after, before if same else None)}
 
 
 def _repair_title(title: str | None) -> tuple[str | None, list[Edit]]:

@@ -367,17 +367,18 @@ def find_dateline(paragraph: str) -> DatelineMatch | None:
     segs: list[_Seg] = []
     words: list[str] = []  # pending plain words of the current segment
     n_words = 0
+    has_digit = False  # among the pending words: a date allows a longer dateline
     best: tuple[int, int, list[_Seg], bool] | None = None  # (separator start, cut end, segments, colon)
     junk = _NAV_JUNK.match(head)
     pos = junk.end() if junk else 0
     length = len(paragraph)
 
     def flush() -> bool:
-        nonlocal words
+        nonlocal words, has_digit
         if not words:
             return True
         got = _classify_plain(" ".join(words), allow_person=True)
-        words = []
+        words, has_digit = [], False
         if got is None:
             return False
         segs.extend(got)
@@ -405,9 +406,11 @@ def find_dateline(paragraph: str) -> DatelineMatch | None:
             pos = m.end()
             continue
         if kind == "word":
-            words.append(m.group())
+            word = m.group()
+            words.append(word)
             n_words += 1
-            limit = _MAX_DATE_WORDS if any(ch.isdigit() for ch in "".join(words)) else _MAX_WORDS
+            has_digit = has_digit or any(ch.isdigit() for ch in word)
+            limit = _MAX_DATE_WORDS if has_digit else _MAX_WORDS
             if n_words > limit + 2:
                 break
             pos = m.end()
@@ -420,7 +423,7 @@ def find_dateline(paragraph: str) -> DatelineMatch | None:
             if len(words) <= 3 and all(_ARABIC_WORD.match(w) for w in words):
                 got = _classify_plain(text, allow_person=False)
                 segs.extend(got if got else [_Seg(_PLACE, text, place=None, place_text=text)])
-                words = []
+                words, has_digit = [], False
         if not flush():
             break
         if kind in ("paren", "brack", "quote", "slash"):

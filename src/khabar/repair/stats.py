@@ -123,29 +123,41 @@ def _dup_ngram_char_fracs(ids: np.ndarray, lengths: np.ndarray, total: int) -> d
     return out
 
 
-def repetition_stats_from_keys(line_keys: list[str], paragraph_keys: list[str]) -> dict[str, float]:
-    """All the metrics named in khabar.record.STAT_NAMES, from the keys of lines and paragraphs."""
+_WORD_STATS = (
+    *(f"top_{n}gram_char_frac" for n in (2, 3, 4)),
+    *(f"dup_{n}gram_char_frac" for n in range(5, 11)),
+)
+
+
+def repetition_stats_from_keys(
+    line_keys: list[str], paragraph_keys: list[str], same_words_as: dict[str, float] | None = None
+) -> dict[str, float]:
+    """All the metrics named in khabar.record.STAT_NAMES, from the keys of lines and paragraphs.
+    ``same_words_as``: stats of a text with the very same words, whose n-gram figures are reused
+    (refine's "after" when repair changed only layout)."""
     dup_line, dup_line_chars = _dup_fractions(line_keys)
     dup_para, dup_para_chars = _dup_fractions(paragraph_keys)
+    stats = {
+        "lines": float(sum(1 for k in line_keys if k)),
+        "dup_line_frac": round(dup_line, 6),
+        "dup_line_char_frac": round(dup_line_chars, 6),
+        "paragraphs": float(sum(1 for k in paragraph_keys if k)),
+        "dup_para_frac": round(dup_para, 6),
+        "dup_para_char_frac": round(dup_para_chars, 6),
+    }
+    if same_words_as is not None:
+        return {**stats, **{k: same_words_as[k] for k in _WORD_STATS}}
     words = " ".join(line_keys).split()
     # Word identities only need equality within this one call, so Python's (per-process) str
     # hash serves: the metrics never depend on the hash values themselves.
     ids = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     total = int(lengths.sum())
-    stats = {
-        "lines": float(sum(1 for k in line_keys if k)),
-        "dup_line_frac": dup_line,
-        "dup_line_char_frac": dup_line_chars,
-        "paragraphs": float(sum(1 for k in paragraph_keys if k)),
-        "dup_para_frac": dup_para,
-        "dup_para_char_frac": dup_para_chars,
-    }
     for n in (2, 3, 4):
-        stats[f"top_{n}gram_char_frac"] = _top_ngram_char_frac(ids, lengths, n, total)
+        stats[f"top_{n}gram_char_frac"] = round(_top_ngram_char_frac(ids, lengths, n, total), 6)
     for n, frac in _dup_ngram_char_fracs(ids, lengths, total).items():
-        stats[f"dup_{n}gram_char_frac"] = frac
-    return {k: round(v, 6) for k, v in stats.items()}
+        stats[f"dup_{n}gram_char_frac"] = round(frac, 6)
+    return stats
 
 
 def repetition_stats(text: str) -> dict[str, float]:
