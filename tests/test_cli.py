@@ -122,3 +122,32 @@ def test_field_mapping_flags(tmp_path: Path, seed_text: str) -> None:
         "2025-06-16T08:00:00",
     )
     assert len(rec["paragraphs"]) == 11
+
+
+def test_process_enrichment_flags(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert (
+        main(["process", str(SEED_PATH), "-o", str(out), "-q", "--published", "2025-06-16", "--no-quotes"])
+        == 0
+    )
+    (rec,) = _records(out)
+    assert {d["text"]: d["value"] for d in rec["dates"]}["غداً"] == "2025-06-17"
+    assert rec["entities"] and rec["numbers"] and rec["quotes"] == []
+    assert (
+        main(
+            [
+                "process",
+                str(SEED_PATH),
+                "-o",
+                str(out),
+                "-q",
+                *(f"--no-{s}" for s in ("entities", "dates", "numbers", "quotes")),
+            ]
+        )
+        == 0
+    )
+    (bare,) = _records(out)
+    assert bare["entities"] == bare["dates"] == bare["numbers"] == bare["quotes"] == []
+    with pytest.raises(SystemExit) as exc:
+        main(["process", str(SEED_PATH), "--published", "16/06/2025"])
+    assert exc.value.code == 2

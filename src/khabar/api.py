@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from khabar.engine.local import ordered_map
+from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, RawRecord, ReadError
 from khabar.io.discover import read_paths
 from khabar.io.writers import ErrorWriter, open_writer
-from khabar.pipeline import _as_input, refine
+from khabar.pipeline import RefineJob, _as_input
 from khabar.record import Article
 
 REPEAT_REASONS = frozenset({"repeated-paragraph", "repeated-body", "repeats-title"})
@@ -64,15 +65,22 @@ class _Failed:
     raw: str
 
 
-def _refine_record(rec: RawRecord | ReadError) -> Article | ReadError | _Failed:
-    """Refine one record in a worker; a failure becomes a value so the run goes on."""
-    if isinstance(rec, ReadError):
-        return rec
-    try:
-        inp = _as_input(rec)
-        return refine(inp.text, **inp.fields)
-    except Exception as exc:  # a bug must not lose the rest of the corpus; the record is kept
-        return _Failed(rec.origin_file, rec.origin_record, f"refine failed: {exc!r}", rec.text[:2000])
+@dataclass(frozen=True, slots=True)
+class RefineRecord:
+    """Refine one reader record in a worker; a failure becomes a value so the run goes on."""
+
+    job: RefineJob = field(default_factory=RefineJob)
+
+    def __call__(self, rec: RawRecord | ReadError) -> Article | ReadError | _Failed:
+        if isinstance(rec, ReadError):
+            return rec
+        try:
+            return self.job(_as_input(rec))
+        except Exception as exc:  # a bug must not lose the rest of the corpus; the record is kept
+            return _Failed(rec.origin_file, rec.origin_record, f"refine failed: {exc!r}", rec.text[:2000])
+
+
+_refine_record = RefineRecord()
 
 
 def default_errors_path(output: str | None) -> str:
@@ -89,12 +97,15 @@ def process(
     workers: int = 1,
     field_map: FieldMap | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    stages: Sequence[str] = STAGES,
+    published: str | None = None,
     on_error: Callable[[str], None] | None = None,
     on_record: Callable[[], None] | None = None,
 ) -> Summary:
-    """Read ``paths``, refine every article and write the records to ``output`` (JSON Lines on
-    stdout when ``None``, Parquet for ``.parquet``). Bad records are reported through ``on_error``
-    (default: stderr) and written to ``errors``; the run goes on."""
+    """Read ``paths``, refine and enrich every article and write the records to ``output`` (JSON
+    Lines on stdout when ``None``, Parquet for ``.parquet``). ``stages``: the enrichment layers;
+    ``published``: the date relative dates resolve against for articles without one. Bad records
+    are reported through ``on_error`` (default: stderr) and written to ``errors``; the run goes on."""
     summary = Summary(errors_path=errors or default_errors_path(output))
     report = on_error or (lambda msg: print(f"khabar: {msg}", file=sys.stderr))
     error_out = ErrorWriter(summary.errors_path)
@@ -107,7 +118,8 @@ def process(
 
     try:
         records = counted(read_paths(list(paths), field_map=field_map, max_chars=max_chars))
-        for result in ordered_map(_refine_record, records, workers=workers):
+        job = RefineRecord(RefineJob(tuple(stages), published))
+        for result in ordered_map(job, records, workers=workers):
             if isinstance(result, Article):
                 writer.write(result)
                 summary.add(result)

@@ -10,10 +10,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from khabar import __version__
 from khabar.api import process, read_articles
 from khabar.dedup.config import DedupConfig
+from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap
 from khabar.record import Article, SchemaError
 from khabar.restore import RestoreError, restore
@@ -69,12 +71,28 @@ def _cmd_process(args: argparse.Namespace) -> int:
             workers=args.workers,
             field_map=_field_map(args),
             max_chars=args.max_chars,
+            stages=_stages(args),
+            published=_published(args),
             on_error=lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
             on_record=tick,
         )
     if not args.quiet:
         console.print(summary.as_text(), highlight=False, soft_wrap=True)
     return EXIT_RECORD_ERRORS if summary.errors else EXIT_OK
+
+
+def _stages(args: argparse.Namespace) -> tuple[str, ...]:
+    return tuple(s for s in STAGES if not getattr(args, f"no_{s}", False))
+
+
+def _published(args: argparse.Namespace) -> str | None:
+    value = getattr(args, "published", None)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"--published: not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
 def _dedup_config(args: argparse.Namespace) -> DedupConfig:
@@ -108,6 +126,8 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
             workers=args.workers,
             field_map=_field_map(args),
             max_chars=args.max_chars,
+            stages=_stages(args),
+            published=_published(args),
             on_error=lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
         )
     except IndexMismatchError as exc:
@@ -251,6 +271,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--progress", action="store_true", help="show the progress bar even when stderr is not a terminal"
     )
+    e = p.add_argument_group("enrichment (all on by default)")
+    for stage, what in (
+        ("entities", "people, places and organisations"),
+        ("dates", "dates, relative ones resolved"),
+        ("numbers", "numbers, percentages and amounts"),
+        ("quotes", "quotes and their speakers"),
+    ):
+        e.add_argument(f"--no-{stage}", action="store_true", help=f"skip {what}")
+    e.add_argument(
+        "--published",
+        metavar="DATE",
+        help="the date relative dates (اليوم، أمس، الاثنين الماضي …) resolve against when an input has none",
+    )
     _dedup_options(p, with_switch=True)
     p.set_defaults(func=_cmd_process)
 
@@ -275,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-n", "--record", type=int, metavar="N", help="the Nth record (1-based, default 1)")
     s.add_argument("--id", help="the record with this id")
     s.set_defaults(func=_cmd_show)
+
+    from khabar.enrich.ner.cli import add_ner_parsers
+
+    add_ner_parsers(sub)
 
     r = sub.add_parser(
         "restore",

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from khabar.engine.local import ordered_map
+from khabar.enrich.stage import STAGES, enrich
 from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline
 from khabar.record import Article, Dateline, Edit
 from khabar.repair.repeats import find_doubled_body, repeated_paragraphs
@@ -147,8 +148,13 @@ def refine(
     source: str | None = None,
     published: str | None = None,
     meta: Mapping[str, str] | None = None,
+    stages: Iterable[str] = STAGES,
+    published_default: str | None = None,
 ) -> Article:
-    """Repair, parse and log one article. ``text`` is the raw body; the rest is its metadata."""
+    """Repair, parse and log one article, then enrich it. ``text`` is the raw body; the rest is
+    its metadata. ``stages``: the enrichment layers to add (default all of
+    ``khabar.enrich.stage.STAGES``; ``()`` for repair and dateline only). ``published_default``:
+    the date relative dates resolve against when ``published`` is missing."""
     log = _Log(text)
     clean_title, title_edits = _repair_title(title)
     # 1. display repair, then every line keyed once (one vectorised pass over the article)
@@ -199,7 +205,7 @@ def refine(
     edits = [replace(e, kept=out_index.get(e.kept_line)) if e.kept_line is not None else e for e in log.edits]
     paragraphs = [log.lines[i] or "" for i in out_lines]
     out_keys = [keys[i] for i in out_lines]
-    return Article(
+    article = Article(
         id=id if id else derive_id(text, source, url),
         paragraphs=paragraphs,
         source=source,
@@ -211,6 +217,8 @@ def refine(
         stats=_stats(keys_before, out_keys),
         meta=_meta(meta, published),
     )
+    stages = tuple(stages)
+    return enrich(article, stages, published_default) if stages else article
 
 
 def _stats(keys_before: list[str], keys_after: list[str]) -> dict[str, dict[str, float]]:
@@ -219,7 +227,10 @@ def _stats(keys_before: list[str], keys_after: list[str]) -> dict[str, dict[str,
     the input hold for the output too and are not computed twice."""
     before = repetition_stats_from_keys(keys_before, paragraph_keys(keys_before))
     same = [k for k in keys_before if k] == keys_after
-    return {"before": before, "after": repetition_stats_from_keys(keys_after, keys_after, before if same else None)}
+    return {
+        "before": before,
+        "after": repetition_stats_from_keys(keys_after, keys_after, before if same else None),
+    }
 
 
 def _repair_title(title: str | None) -> tuple[str | None, list[Edit]]:
@@ -277,13 +288,26 @@ def _as_input(item: str | Mapping[str, Any] | Any) -> _Input:
     )
 
 
-def _refine_input(inp: _Input) -> Article:
-    return refine(inp.text, **inp.fields)
+@dataclass(frozen=True, slots=True)
+class RefineJob:
+    """``refine`` with fixed options, picklable for worker processes."""
+
+    stages: tuple[str, ...] = STAGES
+    published_default: str | None = None
+
+    def __call__(self, inp: _Input) -> Article:
+        return refine(inp.text, **inp.fields, stages=self.stages, published_default=self.published_default)
 
 
 def refine_many(
-    items: Iterable[str | Mapping[str, Any] | Any], *, workers: int = 1, chunksize: int = 64
+    items: Iterable[str | Mapping[str, Any] | Any],
+    *,
+    workers: int = 1,
+    chunksize: int = 64,
+    stages: Iterable[str] = STAGES,
+    published_default: str | None = None,
 ) -> Iterator[Article]:
     """Refine a stream of texts, dicts (``text``/``content`` plus metadata) or reader records.
     Output order is input order whatever ``workers`` is, so runs are reproducible."""
-    return ordered_map(_refine_input, map(_as_input, items), workers=workers, chunksize=chunksize)
+    job = RefineJob(tuple(stages), published_default)
+    return ordered_map(job, map(_as_input, items), workers=workers, chunksize=chunksize)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from rich.console import Console
 from rich.markup import escape
@@ -24,6 +25,68 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_STYLE = {"PERS": "bold magenta", "LOC": "bold green", "ORG": "bold cyan", "MISC": "bold yellow"}
+
+
+def _highlight(article: Article, i: int, para: str) -> str:
+    """The paragraph with its entities coloured by type (markup-escaped)."""
+    spans = sorted((e.start, e.end, _STYLE.get(e.type, "bold")) for e in article.entities if e.para == i)
+    out, pos = [], 0
+    for start, end, style in spans:
+        if start < pos:
+            continue  # overlapping spans: keep the first
+        out.append(escape(para[pos:start]))
+        out.append(f"[{style}]{escape(para[start:end])}[/{style}]")
+        pos = end
+    out.append(escape(para[pos:]))
+    return "".join(out)
+
+
+def _num(value: float) -> str:
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def _layers(article: Article, p: Callable[..., None]) -> None:
+    if article.entities:
+        seen: dict[tuple[str, str], list[str]] = {}
+        for e in article.entities:
+            key = (e.type, e.canonical or e.text)
+            link = ", ".join(x for x in (e.name_en, e.country) if x)
+            seen.setdefault(key, [link] if link else [])
+        p("[bold]entities[/bold]")
+        for kind in ("PERS", "LOC", "ORG", "MISC"):
+            names = [
+                f"{name}" + (f" ({links[0]})" if links else "")
+                for (k, name), links in seen.items()
+                if k == kind
+            ]
+            if names:
+                p(f"  [{_STYLE[kind]}]{kind:<4}[/{_STYLE[kind]}] " + escape("، ".join(names)), soft_wrap=True)
+    if article.quotes:
+        p("[bold]quotes[/bold]")
+        for q in article.quotes:
+            p(f"  «{escape(_short(q.text, 80))}» — {escape(q.speaker or '?')}", soft_wrap=True)
+    if article.dates:
+        p(
+            "[bold]dates[/bold] " + escape(", ".join(f"{d.text} → {d.value or '?'}" for d in article.dates)),
+            soft_wrap=True,
+        )
+    if article.numbers:
+        p(
+            "[bold]numbers[/bold] "
+            + escape(
+                ", ".join(
+                    f"{n.text} → {_num(n.value)}{' ' + n.unit if n.unit else ''}"
+                    for n in article.numbers
+                    if n.value is not None
+                )
+            ),
+            soft_wrap=True,
+        )
+    if article.entities or article.quotes or article.dates or article.numbers:
+        p()
+
+
 def render(article: Article, console: Console | None = None) -> None:
     console = console or Console()
     p = console.print
@@ -43,8 +106,9 @@ def render(article: Article, console: Console | None = None) -> None:
         )
     p()
     for i, para in enumerate(article.paragraphs):
-        p(f"[dim]{i:>3}[/dim]  {escape(para)}", soft_wrap=True)
+        p(f"[dim]{i:>3}[/dim]  {_highlight(article, i, para)}", soft_wrap=True)
     p()
+    _layers(article, p)
     removed = [e for e in article.edits if e.op == "drop" or e.reason in _REASON_TEXT]
     if removed:
         p(f"[bold]removed ({len(removed)})[/bold]")

@@ -150,3 +150,14 @@ def test_cli_dedup_annotates_reports_and_drops(corpus: list[khabar.Article], tmp
         "seed",
         "unrelated",
     ]
+
+
+def test_report_plots_when_matplotlib_is_there(corpus: list[khabar.Article], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="matplotlib (the 'plots' extra) is not installed")
+    src = tmp_path / "records.jsonl"
+    src.write_text("".join(a.to_json() + "\n" for a in corpus), encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["dedup", str(src), "-o", str(tmp_path / "o.jsonl"), "--report", str(report), "-q"]) == 0
+    for name in ("r-story-sizes.png", "r-copy-rate.png"):
+        png = (tmp_path / name).read_bytes()
+        assert png.startswith(b"\x89PNG") and len(png) > 1000

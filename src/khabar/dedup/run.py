@@ -20,16 +20,18 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any
 
-from khabar.api import _Failed, _refine_record
+from khabar.api import RefineRecord, _Failed
 from khabar.dedup.cluster import find_clusters
 from khabar.dedup.config import DedupConfig
 from khabar.dedup.features import DedupDoc, FeatureBatch, compute_features, empty_batch
 from khabar.dedup.index import DedupIndex
 from khabar.dedup.report import DedupReport
 from khabar.engine.local import ordered_map
+from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, ReadError, open_binary
 from khabar.io.discover import iter_files, read_paths
 from khabar.io.writers import ErrorWriter, ParquetWriter, open_text_out
+from khabar.pipeline import RefineJob
 from khabar.record import Article
 
 BATCH = 2048
@@ -79,9 +81,16 @@ def _records_of(path: str) -> Iterator[dict[str, Any] | ReadError]:
 
 
 def iter_records(
-    paths: Sequence[str], *, field_map: FieldMap | None, max_chars: int, workers: int
+    paths: Sequence[str],
+    *,
+    field_map: FieldMap | None,
+    max_chars: int,
+    workers: int,
+    refine_record: RefineRecord | None = None,
 ) -> Iterator[dict[str, Any] | ReadError | _Failed]:
-    """Every input record as a khabar record dict, in input order; raw inputs are refined."""
+    """Every input record as a khabar record dict, in input order; raw inputs are refined (and
+    enriched) by ``refine_record``."""
+    refine_record = refine_record or RefineRecord()
     for item in iter_files(list(paths)):
         if isinstance(item, ReadError):
             yield item
@@ -89,7 +98,7 @@ def iter_records(
             yield from _records_of(item)
         else:
             for result in ordered_map(
-                _refine_record, read_paths([item], field_map, max_chars), workers=workers
+                refine_record, read_paths([item], field_map, max_chars), workers=workers
             ):
                 yield result.to_dict() if isinstance(result, Article) else result
 
@@ -125,6 +134,8 @@ def dedup(
     workers: int = 1,
     field_map: FieldMap | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    stages: Sequence[str] = STAGES,
+    published: str | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> DedupReport:
     """Deduplicate ``paths`` into ``output`` (JSON Lines, stdout when ``None``; Parquet for
@@ -159,7 +170,12 @@ def dedup(
                 error_out.write(r.file, r.record, r.reason, r.raw)
 
     try:
-        records = good(iter_records(paths, field_map=field_map, max_chars=max_chars, workers=workers))
+        refine_record = RefineRecord(RefineJob(tuple(stages), published))
+        records = good(
+            iter_records(
+                paths, field_map=field_map, max_chars=max_chars, workers=workers, refine_record=refine_record
+            )
+        )
         job = _FeatureJob(config)
         new = FeatureBatch.concat(
             list(ordered_map(job, _batches(records, BATCH), workers=workers, chunksize=1))
@@ -187,7 +203,9 @@ def dedup(
         second = (
             _records_of(spool_file.name)
             if spooled
-            else (r for r in iter_records(paths, field_map=field_map, max_chars=max_chars, workers=1))
+            else iter_records(
+                paths, field_map=field_map, max_chars=max_chars, workers=1, refine_record=refine_record
+            )
         )
         writer = _DictWriter(output)
         try:

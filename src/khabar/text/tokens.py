@@ -13,7 +13,7 @@ import regex
 _NUMBER = r"\p{N}+(?:[.,٫٬]\p{N}+)*"
 _WORD = r"\p{L}[\p{L}\p{M}]*"
 WORD_RE = regex.compile(rf"{_NUMBER}|{_WORD}")
-TOKEN_RE = regex.compile(rf"{_NUMBER}|{_WORD}|[^\s\p{{L}}\p{{M}}\p{{N}}]")
+TOKEN_RE = regex.compile(rf"(?P<w>{_NUMBER}|{_WORD})|[^\s\p{{L}}\p{{M}}\p{{N}}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,15 +21,12 @@ class Token:
     text: str
     start: int
     end: int
-
-    @property
-    def is_word(self) -> bool:
-        return bool(WORD_RE.fullmatch(self.text))
+    is_word: bool = True  # a word or number, not punctuation
 
 
 def tokenize(text: str) -> list[Token]:
     """Words, numbers and single punctuation characters, with character offsets."""
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    return [Token(m.group(), m.start(), m.end(), m.lastgroup == "w") for m in TOKEN_RE.finditer(text)]
 
 
 def words(text: str) -> list[str]:

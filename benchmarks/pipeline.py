@@ -1,0 +1,62 @@
+"""Throughput of the whole per-article pipeline and of each stage, one process, on SaudiNewsNet.
+
+    .venv/bin/python benchmarks/pipeline.py [--limit 5000]
+
+Prints articles/s for refine alone (repair + dateline), each enrichment stage on refined
+articles, and the whole pipeline (``khabar.refine`` with every stage) — the goal is ≥ 500
+articles/s per core. Data: $KHABAR_SHARED/data/saudinewsnet (default <repo>/../shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+import khabar  # noqa: E402
+from khabar.enrich.stage import STAGES, enrich  # noqa: E402
+from khabar.io.base import RawRecord  # noqa: E402
+from khabar.io.discover import read_paths  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=5000, help="articles to time (default 5000)")
+    args = ap.parse_args()
+    data = Path(os.environ.get("KHABAR_SHARED", REPO.parent / "shared")) / "data" / "saudinewsnet"
+    if not data.is_dir():
+        print(f"SaudiNewsNet not found at {data}: nothing to measure (set KHABAR_SHARED)")
+        return 0
+    records = [r for r in read_paths([str(data)]) if isinstance(r, RawRecord)][: args.limit]
+    kw = [
+        dict(title=r.title, url=r.url, source=r.source, published=r.published, meta=r.extra) for r in records
+    ]
+    khabar.refine(records[0].text, **kw[0])  # load models and tables outside the timings
+
+    def timed(label: str, fn) -> float:  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        out = fn()
+        seconds = time.perf_counter() - start
+        print(
+            f"{label:<28} {len(records) / seconds:>8,.0f} articles/s   {seconds / len(records) * 1e3:6.2f} ms/article"
+        )
+        return out
+
+    print(f"{len(records):,} SaudiNewsNet articles, one process, load average {os.getloadavg()[0]:.1f}")
+    refined = timed(
+        "refine (repair + dateline)",
+        lambda: [khabar.refine(r.text, **k, stages=()) for r, k in zip(records, kw, strict=True)],
+    )
+    for stage in STAGES:
+        timed(f"  + {stage}", lambda s=stage: [enrich(a, (s,)) for a in refined])
+    timed("whole pipeline", lambda: [khabar.refine(r.text, **k) for r, k in zip(records, kw, strict=True)])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Enrichment: annotations added to refined articles (named entities, ...)."""
