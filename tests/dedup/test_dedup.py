@@ -161,3 +161,21 @@ def test_report_plots_when_matplotlib_is_there(corpus: list[khabar.Article], tmp
     for name in ("r-story-sizes.png", "r-copy-rate.png"):
         png = (tmp_path / name).read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 1000
+
+
+def test_mixed_raw_and_record_inputs_keep_their_order(
+    corpus: list[khabar.Article], seed_text: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text(UNRELATED, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("".join(a.to_json() + "\n" for a in corpus) + "{broken\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(seed_text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    errors = tmp_path / "errors.jsonl"
+    paths = [str(tmp_path / n) for n in ("a.txt", "b.jsonl", "c.txt")]
+    assert main(["dedup", *paths, "-o", str(out), "-q", "--errors", str(errors), "--workers", "2"]) == 1
+    recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in recs[1:6]] == [a.id for a in corpus]
+    assert recs[0]["duplicate"]["of"] == "unrelated" and recs[0]["duplicate"]["kind"] == "exact"
+    assert recs[6]["story"] == "seed"  # the raw seed, refined, joins the seed's story
+    (bad,) = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert (Path(bad["file"]).name, bad["record"]) == ("b.jsonl", 6)

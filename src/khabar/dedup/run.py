@@ -122,6 +122,64 @@ def _batches(records: Iterator[dict[str, Any]], size: int) -> Iterator[list[Dedu
         yield [_doc(d) for d in chunk]
 
 
+SHARD_BYTES = 32 << 20  # a worker's slice of a records file
+
+
+def _is_plain_records(path: str) -> bool:
+    """An uncompressed khabar JSON Lines file: workers can read slices of it themselves."""
+    if path == "-" or path.lower().endswith(".parquet") or "!" in path or not is_records_file(path):
+        return False
+    with open(path, "rb") as f:
+        head = f.read(6)
+    return not head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd"))
+
+
+def _shards(path: str, size: int = SHARD_BYTES) -> list[tuple[str, int, int, int]]:
+    """(path, start, end, number of the first line) slices cut at line ends."""
+    out = []
+    with open(path, "rb") as f:
+        start, line_no = 0, 1
+        while True:
+            f.seek(start + size)
+            f.readline()  # to the end of the line the cut fell in
+            end = f.tell() if start + size < os.fstat(f.fileno()).st_size else os.fstat(f.fileno()).st_size
+            if end <= start:
+                break
+            out.append((path, start, end, line_no))
+            f.seek(start)
+            line_no += f.read(end - start).count(b"\n")
+            start = end
+    return out
+
+
+class _ShardJob:
+    """The map over one slice of a records file, read in the worker: only features travel back."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+
+    def __call__(self, shard: tuple[str, int, int, int]) -> tuple[FeatureBatch, list[ReadError]]:
+        path, start, end, line_no = shard
+        docs: list[DedupDoc] = []
+        errors: list[ReadError] = []
+        with open(path, "rb") as f:
+            f.seek(start)
+            for n, raw in enumerate(f.read(end - start).splitlines(), start=line_no):
+                if not raw.strip():
+                    continue
+                try:
+                    d = json.loads(raw)
+                    if not isinstance(d, dict) or "id" not in d or "paragraphs" not in d:
+                        raise ValueError("not a khabar record (needs id and paragraphs)")
+                    docs.append(_doc(d))
+                except (ValueError, UnicodeDecodeError) as exc:
+                    errors.append(
+                        ReadError(path, n, f"bad record: {exc}", raw[:2000].decode("utf-8", "replace"))
+                    )
+        pieces = [compute_features(docs[i : i + BATCH], self.config) for i in range(0, len(docs), BATCH)]
+        return FeatureBatch.concat(pieces), errors
+
+
 def dedup(
     paths: Sequence[str],
     output: str | None = None,
@@ -153,33 +211,54 @@ def dedup(
     spool_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in finally
         "w", suffix=".jsonl", prefix="khabar-dedup-", delete=False, encoding="utf-8"
     )
-    spooled = not all(is_records_file(p) for p in _plain_files(paths))
     n_errors = 0
 
-    def good(stream: Iterator[dict[str, Any] | ReadError | _Failed]) -> Iterator[dict[str, Any]]:
+    def report_error(r: ReadError | _Failed) -> None:
         nonlocal n_errors
+        n_errors += 1
+        where = r.file if r.record is None else f"{r.file}:{r.record}"
+        report_errors(f"{where}: {r.reason}")
+        error_out.write(r.file, r.record, r.reason, r.raw)
+
+    def spooled(stream: Iterator[dict[str, Any] | ReadError | _Failed]) -> Iterator[dict[str, Any]]:
         for r in stream:
             if isinstance(r, dict):
-                if spooled:
-                    spool_file.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+                spool_file.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+                items[-1][2] += 1
                 yield r
             else:
-                n_errors += 1
-                where = r.file if r.record is None else f"{r.file}:{r.record}"
-                report_errors(f"{where}: {r.reason}")
-                error_out.write(r.file, r.record, r.reason, r.raw)
+                report_error(r)
 
+    # Pass 1, the map. Plain records files are cut into slices that the workers read and map
+    # themselves (only features come back); other inputs are read here, refined when raw, and
+    # spooled for pass 2. Items keep their order, and so do records within an item.
+    items: list[list[Any]] = []  # [path, read from the spool in pass 2, records spooled]
+    pieces: list[FeatureBatch] = []
     try:
         refine_record = RefineRecord(RefineJob(tuple(stages), published))
-        records = good(
-            iter_records(
-                paths, field_map=field_map, max_chars=max_chars, workers=workers, refine_record=refine_record
-            )
-        )
-        job = _FeatureJob(config)
-        new = FeatureBatch.concat(
-            list(ordered_map(job, _batches(records, BATCH), workers=workers, chunksize=1))
-        )
+        job, shard_job = _FeatureJob(config), _ShardJob(config)
+        for item in iter_files(list(paths)):
+            if isinstance(item, ReadError):
+                report_error(item)
+            elif _is_plain_records(item):
+                items.append([item, False, 0])
+                for batch, bad in ordered_map(shard_job, _shards(item), workers=workers, chunksize=1):
+                    pieces.append(batch)
+                    for e in bad:
+                        report_error(e)
+            else:
+                items.append([item, True, 0])
+                records = spooled(
+                    iter_records(
+                        [item],
+                        field_map=field_map,
+                        max_chars=max_chars,
+                        workers=workers,
+                        refine_record=refine_record,
+                    )
+                )
+                pieces += ordered_map(job, _batches(records, BATCH), workers=workers, chunksize=1)
+        new = FeatureBatch.concat(pieces, consume=True)
         spool_file.close()
         times["map"] = time.perf_counter() - t0
 
@@ -200,13 +279,7 @@ def dedup(
         )
         wanted_titles = {s["story"] for s in rep.largest}
         titles: dict[str, str | None] = {}
-        second = (
-            _records_of(spool_file.name)
-            if spooled
-            else iter_records(
-                paths, field_map=field_map, max_chars=max_chars, workers=1, refine_record=refine_record
-            )
-        )
+        second = _second_pass(items, spool_file.name)
         writer = _DictWriter(output)
         try:
             i = 0
@@ -243,10 +316,11 @@ def dedup(
         error_out.close()
 
 
-def _plain_files(paths: Sequence[str]) -> Iterator[str]:
-    for item in iter_files(list(paths)):
-        if isinstance(item, str):
-            yield item
+def _second_pass(items: list[list[Any]], spool: str) -> Iterator[dict[str, Any] | ReadError]:
+    """The records again, in pass 1's order: records files re-read, the rest from the spool."""
+    spooled = _records_of(spool)
+    for path, from_spool, count in items:
+        yield from islice(spooled, count) if from_spool else _records_of(path)
 
 
 class _DictWriter:
