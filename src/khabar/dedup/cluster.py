@@ -44,18 +44,25 @@ class Clusters:
 def _pairs_in_runs(values: np.ndarray, members: np.ndarray, max_pairs: int) -> np.ndarray:
     """All pairs (a, b), a < b, of members sharing a value. Runs longer than ``max_pairs`` pair
     each member with its next ``max_pairs`` neighbours in member order only (members come sorted),
-    which bounds the work on huge buckets while still chaining every member into the group."""
+    which bounds the work on huge buckets while still chaining every member into the group.
+
+    Lag by lag (element i with element i + k of the same run), keeping at each lag only the
+    elements whose run still reaches that far: the work is the number of pairs, not lags × N."""
     if len(values) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     order = np.lexsort((members, values))
     v, m = values[order], members[order]
+    starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+    lengths = np.diff(np.r_[starts, len(v)])
+    # how many elements follow each one in its run
+    remaining = np.repeat(starts + lengths, lengths) - np.arange(len(v)) - 1
+    alive = np.flatnonzero(remaining >= 1)
     out = []
-    # For each lag k, pair element i with element i + k when both sit in the same run.
-    for k in range(1, max_pairs + 1):
-        same = v[k:] == v[:-k]
-        if not same.any():
-            break
-        out.append(np.stack([m[:-k][same], m[k:][same]], axis=1))
+    k = 1
+    while len(alive) and k <= max_pairs:
+        out.append(np.stack([m[alive], m[alive + k]], axis=1))
+        k += 1
+        alive = alive[remaining[alive] >= k]
     if not out:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(out)
