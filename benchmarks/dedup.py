@@ -219,6 +219,28 @@ def per_transform(labels: list[dict[str, str]], pred: dict[str, str]) -> dict[st
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+def high_jaccard_pairs(
+    records: Path, labels: list[dict[str, str]], threshold: float = 0.8
+) -> list[tuple[str, str]]:
+    """(copy, origin) pairs whose true word 5-gram Jaccard on khabar's matching key is at least
+    ``threshold``: the pairs the issue's recall goal is about, whatever transformation made them."""
+    from khabar.dedup.minhash import jaccard, shingles
+    from khabar.text.keys import match_key
+
+    wanted = {x["id"] for x in labels if x["transform"] != "original"} | {
+        x["origin"] for x in labels if x["transform"] != "original"
+    }
+    sh: dict[str, Any] = {}
+    for d in read_jsonl(records):
+        if d["id"] in wanted:
+            sh[d["id"]] = shingles(match_key("\n".join(d["paragraphs"])), 5)
+    out = []
+    for x in labels:
+        if x["transform"] != "original" and jaccard(sh[x["id"]], sh[x["origin"]]) >= threshold:
+            out.append((x["id"], x["origin"]))
+    return out
+
+
 def false_merges(labels: list[dict[str, str]], pred: dict[str, str]) -> int:
     """Predicted clusters that join two or more true clusters."""
     origins: dict[str, set[str]] = defaultdict(set)
@@ -384,6 +406,8 @@ def quality(a: argparse.Namespace, work: Path, log: Any) -> dict[str, Any]:
     truth = {x["id"]: x["origin"] for x in labels}
     res: dict[str, Any] = {"n": a.n, "seed": a.seed, "workers": a.workers, "systems": {}}
     res["transform_counts"] = dict(Counter(x["transform"] for x in labels))
+    high = high_jaccard_pairs(rec, labels)
+    res["high_jaccard_pairs"] = len(high)
     runners = [("khabar", lambda: run_khabar(rec, work, a.workers))]
     if not a.skip_datatrove:
         runners.append(("datatrove", lambda: run_datatrove(raw, work, a.workers, log)))
@@ -403,6 +427,7 @@ def quality(a: argparse.Namespace, work: Path, log: Any) -> dict[str, Any]:
             entry["scores"] = scores(ids, truth, pred)
             entry["per_transform"] = per_transform(labels, pred)
             entry["false_merges"] = false_merges(labels, pred)
+            entry["recall_j08"] = sum(pred[c] == pred[o] for c, o in high) / len(high) if high else 1.0
         res["systems"][name] = entry
         log(
             f"  {name}: {json.dumps({k: v for k, v in entry.items() if k != 'per_transform'}, default=str)[:400]}"
@@ -480,14 +505,31 @@ def render(q: dict[str, Any] | None, s: dict[str, Any] | None) -> str:
                     f"{sc['f1']:.4f}",
                     f"{sc['ari']:.4f}",
                     f"{e['false_merges']:,}",
+                    f"{e.get('recall_j08', float('nan')):.4f}",
                     f"{t['wall_s']:.1f}",
                     f"{q['n'] / t['wall_s']:,.0f}",
                     _mb(t["tree_peak_mb"]),
                     _mb(t["max_proc_rss_mb"]),
                 ]
             )
-        head = ["system", "pair P", "pair R", "pair F1", "ARI", "false merges", "wall s", "docs/s"]
+        head = [
+            "system",
+            "pair P",
+            "pair R",
+            "pair F1",
+            "ARI",
+            "false merges",
+            "R (J ≥ 0.8)",
+            "wall s",
+            "docs/s",
+        ]
         lines += _table([*head, "peak RSS (tree)", "max RSS (1 proc)"], rows)
+        lines += [
+            "",
+            f"R (J ≥ 0.8): recall on the {q.get('high_jaccard_pairs', 0):,} labelled copy–origin pairs whose true word "
+            "5-gram Jaccard on the matching key is ≥ 0.8 (the pairs the 0.99 goal is about). Pair P/R/F1 and ARI "
+            "count every labelled copy, including 5% and 10% word edits that fall below any 0.8 threshold.",
+        ]
         lines += ["", "Copies put in their origin's cluster, per transformation:", ""]
         names = [n for n, e in q["systems"].items() if "per_transform" in e]
         kinds = list(synth.TRANSFORMS)

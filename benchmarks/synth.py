@@ -307,12 +307,14 @@ def _base_article(rng: random.Random, model: Model, median_chars: int, vocab: li
     sents: list[str] = []
     n = 0
     pool = model.sentences
-    while n < target:
-        s = rng.choice(pool)
-        if rng.random() < 0.4:  # light mutation: reused pool sentences are not all verbatim
-            ws = s.split(" ")
+    # At least three sentences, each with one or two words changed: unrelated articles of a real
+    # corpus rarely share a sentence verbatim, and a base made of one pool sentence would be
+    # "contained" in every other article that drew it (false merges that are the generator's).
+    while n < target or len(sents) < 3:
+        ws = rng.choice(pool).split(" ")
+        for _ in range(1 if len(ws) < 12 else 2):
             ws[rng.randrange(len(ws))] = rng.choice(vocab)
-            s = " ".join(ws)
+        s = " ".join(ws)
         sents.append(s)
         n += len(s) + 1
     paras: list[str] = []

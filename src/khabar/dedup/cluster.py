@@ -26,6 +26,7 @@ from khabar.dedup.unionfind import UnionFind
 from khabar.record import Duplicate
 
 EXACT, NEAR, CONTAINED = "exact", "near", "contained"
+_CHUNK = 1 << 18  # pairs or documents handled at a time where a whole-corpus array would be large
 
 
 @dataclass
@@ -137,50 +138,10 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
     def shingles_r(r: int) -> np.ndarray:
         return batch.shingles_of(int(by_rank[r]))
 
-    verified: set[tuple[int, int]] = set()
-    # 2. near duplicates via LSH
-    signed = ~np.asarray(is_empty_signature(batch.signatures[rep_docs]), dtype=bool)
-    bands = band_hashes(batch.signatures[rep_docs[signed]], config.bands, config.rows)
-    cand = [_pairs_in_runs(bands[:, b], reps[signed], config.max_bucket_pairs) for b in range(config.bands)]
-    lsh_pairs = _unique_pairs(np.concatenate(cand) if cand else np.zeros((0, 2), np.int64), n)
-    if len(lsh_pairs):
-        sa = batch.signatures[by_rank[lsh_pairs[:, 0]]]
-        sb = batch.signatures[by_rank[lsh_pairs[:, 1]]]
-        estimate = (sa == sb).mean(axis=1)
-        lsh_pairs = lsh_pairs[estimate >= config.threshold - config.estimate_margin]
-    candidates = len(lsh_pairs)
-    for a, b in lsh_pairs.tolist():
-        A, B = shingles_r(a), shingles_r(b)
-        j = jaccard(A, B)
-        verified.add((a, b))
-        if j >= config.threshold:
-            link(a, b, NEAR, j)
-        elif len(A) and len(B):
-            c = containment(A, B) if len(A) <= len(B) else containment(B, A)
-            if c >= config.containment:
-                link(a, b, CONTAINED, c)
-
-    # 3. wire copies via shared sentence fingerprints
-    offs = batch.sentence_offsets
-    counts = (offs[1:] - offs[:-1])[rep_docs]
-    fp_vals = np.concatenate([batch.sentences_of(int(d)) for d in rep_docs]) if len(rep_docs) else np.zeros(0)
-    fp_owner = np.repeat(reps, counts)
-    if len(fp_vals):
-        _, inverse, sizes = np.unique(fp_vals, return_inverse=True, return_counts=True)
-        keep = (sizes[inverse] >= 2) & (sizes[inverse] <= config.max_posting)
-        pairs = _pairs_in_runs(fp_vals[keep].astype(np.uint64), fp_owner[keep], config.max_posting)
-        if len(pairs):
-            codes, shared = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
-            pairs = np.stack([codes // n, codes % n], axis=1)
-            fewest = np.minimum(
-                counts_by_rank(offs, by_rank, pairs[:, 0]), counts_by_rank(offs, by_rank, pairs[:, 1])
-            )
-            need = np.minimum(config.min_shared_sentences, np.maximum(fewest, 1))
-            for a, b in pairs[shared >= need].tolist():
-                if (a, b) in verified:
-                    continue
-                verified.add((a, b))
-                candidates += 1
+    def verify(pairs: np.ndarray) -> None:
+        """True Jaccard decides near; failing that, containment decides contained."""
+        for start in range(0, len(pairs), _CHUNK):
+            for a, b in pairs[start : start + _CHUNK].tolist():
                 A, B = shingles_r(a), shingles_r(b)
                 if not len(A) or not len(B):
                     continue
@@ -191,6 +152,57 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
                 c = containment(A, B) if len(A) <= len(B) else containment(B, A)
                 if c >= config.containment:
                     link(a, b, CONTAINED, c)
+
+    # 2. near duplicates via LSH; the signature estimate prunes hopeless candidates first
+    signed = ~np.asarray(is_empty_signature(batch.signatures[rep_docs]), dtype=bool)
+    signed_reps = reps[signed]
+    cand = []
+    for start in range(0, len(signed_reps), _CHUNK):  # band hashes a chunk at a time: bounded memory
+        chunk = signed_reps[start : start + _CHUNK]
+        cand.append(band_hashes(batch.signatures[by_rank[chunk]], config.bands, config.rows))
+    bands = np.concatenate(cand) if cand else np.zeros((0, config.bands), np.uint64)
+    cand = [_pairs_in_runs(bands[:, b], signed_reps, config.max_bucket_pairs) for b in range(config.bands)]
+    del bands
+    lsh_pairs = _unique_pairs(np.concatenate(cand) if cand else np.zeros((0, 2), np.int64), n)
+    del cand
+    keep = np.zeros(len(lsh_pairs), dtype=bool)
+    for start in range(0, len(lsh_pairs), _CHUNK):
+        part = lsh_pairs[start : start + _CHUNK]
+        sa = batch.signatures[by_rank[part[:, 0]]]
+        sb = batch.signatures[by_rank[part[:, 1]]]
+        keep[start : start + _CHUNK] = (sa == sb).mean(axis=1) >= config.threshold - config.estimate_margin
+    lsh_pairs = lsh_pairs[keep]
+    candidates = len(lsh_pairs)
+    verify(lsh_pairs)
+    lsh_codes = lsh_pairs[:, 0] * n + lsh_pairs[:, 1]  # sorted: _unique_pairs sorts its codes
+    del lsh_pairs
+
+    # 3. wire copies via shared sentence fingerprints
+    offs = batch.sentence_offsets
+    counts = (offs[1:] - offs[:-1])[rep_docs]
+    total = int(counts.sum())
+    if total:
+        # every representative's fingerprints, gathered without a Python loop
+        first = np.cumsum(counts) - counts
+        pos = np.arange(total) - np.repeat(first, counts) + np.repeat(offs[rep_docs], counts)
+        fp_vals = batch.sentence_values[pos]
+        fp_owner = np.repeat(reps, counts)
+        del pos
+        _, inverse, sizes = np.unique(fp_vals, return_inverse=True, return_counts=True)
+        posting = sizes[inverse]
+        keep = (posting >= 2) & (posting <= config.max_posting)
+        pairs = _pairs_in_runs(fp_vals[keep].astype(np.uint64), fp_owner[keep], config.max_posting)
+        del fp_vals, fp_owner, inverse, posting, keep
+        if len(pairs):
+            codes, shared = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
+            pairs = np.stack([codes // n, codes % n], axis=1)
+            fewest = np.minimum(
+                counts_by_rank(offs, by_rank, pairs[:, 0]), counts_by_rank(offs, by_rank, pairs[:, 1])
+            )
+            need = np.minimum(config.min_shared_sentences, np.maximum(fewest, 1))
+            fresh = (shared >= need) & ~np.isin(codes, lsh_codes, assume_unique=True)
+            candidates += int(fresh.sum())
+            verify(pairs[fresh])
 
     # 4. stories: the root of each set is its smallest rank = its canonical copy
     roots = np.array(uf.roots(), dtype=np.int64)  # in rank space
