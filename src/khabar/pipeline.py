@@ -28,7 +28,7 @@ from khabar.engine.local import ordered_map
 from khabar.enrich.stage import STAGES, enrich
 from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline
 from khabar.record import Article, Dateline, Edit
-from khabar.repair.repeats import find_doubled_body, repeated_paragraphs
+from khabar.repair.repeats import find_doubled_body, is_verse, repeated_paragraphs
 from khabar.repair.stats import paragraph_keys, repetition_stats_from_keys
 from khabar.text.display import repair_line
 from khabar.text.keys import match_key, match_keys
@@ -183,7 +183,12 @@ def refine(
             keys[i] = match_key(log.lines[i] or "")
     # 5. the title repeated as the first paragraph
     alive = log.alive()
-    if clean_title and alive and keys[alive[0]] == match_key(clean_title):
+    if (
+        clean_title
+        and alive
+        and keys[alive[0]] == match_key(clean_title)
+        and not is_verse([len(keys[i].split()) for i in alive])
+    ):
         log.drop(alive[0], "repeats-title")
         alive = alive[1:]
     # 6. repeated paragraphs, the first occurrence kept. Removing a block can make two other

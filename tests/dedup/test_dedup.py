@@ -167,7 +167,9 @@ def test_mixed_raw_and_record_inputs_keep_their_order(
     corpus: list[khabar.Article], seed_text: str, tmp_path: Path
 ) -> None:
     (tmp_path / "a.txt").write_text(UNRELATED, encoding="utf-8")
-    (tmp_path / "b.jsonl").write_text("".join(a.to_json() + "\n" for a in corpus) + "{broken\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        "".join(a.to_json() + "\n" for a in corpus) + "{broken\n", encoding="utf-8"
+    )
     (tmp_path / "c.txt").write_text(seed_text, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     errors = tmp_path / "errors.jsonl"

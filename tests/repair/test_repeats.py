@@ -93,3 +93,19 @@ def test_empty_lines_are_dropped_and_restored() -> None:
 def test_no_doubling_in_ordinary_text() -> None:
     assert find_doubled_body(f"{P1} {P2} {P3}") is None
     assert find_doubled_body("نعم نعم") is None
+
+
+def test_a_poem_keeps_its_first_line_even_when_it_is_the_title() -> None:
+    # alriyadh titles poems by their first hemistich
+    poem = [
+        "جيت المكان وشفت ذيك الديارا",
+        "ولقيت فيها من زمان آثار",
+        "وقفت فيها ساعة وانا احتار",
+        "والقلب من ذكرى هواها طار",
+    ]
+    a = khabar.refine("\n".join(poem), title=poem[0])
+    assert a.paragraphs == poem and not a.edits
+
+
+def test_a_run_of_punctuation_is_not_a_doubled_body() -> None:
+    assert find_doubled_body("«" + "»" * 40) is None

@@ -10,7 +10,8 @@ formula closing each cabinet decision («وقد أعد مرسوم ملكي بذ�
 again in full. Scraper copies come as blocks. So a repeated paragraph is removed when it belongs to
 a block — it and a neighbour both repeat, and their first occurrences are neighbours in the same
 order — or when it is long enough (``MIN_SINGLE_REPEAT_WORDS``) that a repeat is no figure of
-speech. The title repeated as the first paragraph is removed at any length.
+speech. The title repeated as the first paragraph is removed at any length — except in verse
+(many short lines), where the title is the poem's first hemistich and belongs to it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MIN_SINGLE_REPEAT_WORDS = 20
 # A body pasted twice inside one line must be at least this many tokens long per copy, and may
 # follow a short lead (a dateline the second copy lacks) of at most MAX_LEAD_TOKENS.
 MIN_REPEATED_BODY_TOKENS = 8
+MIN_REPEATED_BODY_WORDS = 5
 MAX_LEAD_TOKENS = 40
 _TAIL_CHARS = 16
 
@@ -58,6 +60,12 @@ def repeated_paragraphs(
     }
 
 
+def is_verse(word_counts: Sequence[int]) -> bool:
+    """Many short lines: a poem (SaudiNewsNet's alriyadh runs poems titled by their first line)."""
+    lines = sorted(n for n in word_counts if n)
+    return len(lines) >= 4 and lines[len(lines) // 2] <= 8
+
+
 def find_doubled_body(line: str, key: str | None = None) -> int | None:
     """If ``line`` holds a body pasted two or three times with no line break (after an optional
     short lead), return where the first copy ends: ``line[end:]`` is the copies after it.
@@ -87,6 +95,8 @@ def find_doubled_body(line: str, key: str | None = None) -> int | None:
             if keys[lead] != keys[lead + size] or keys[lead + size - 1] != keys[-1]:
                 continue
             unit = keys[lead : lead + size]
+            if sum(1 for k in unit if k[:1].isalnum()) < MIN_REPEATED_BODY_WORDS:
+                continue  # a run of punctuation («»»»»» …) is no body
             if all(keys[lead + c * size : lead + (c + 1) * size] == unit for c in range(1, copies)):
                 return toks[lead + size - 1].end()
         if rest < 2 * MIN_REPEATED_BODY_TOKENS:
