@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from khabar import __version__
 from khabar.api import process, read_articles
@@ -64,21 +65,23 @@ def _cmd_process(args: argparse.Namespace) -> int:
             if elapsed and done % 64 == 0:
                 progress.update(task, rate=f"{done / elapsed:,.0f} articles/s")
 
-        summary = process(
-            args.paths,
-            args.output,
-            errors=args.errors,
-            workers=args.workers,
-            field_map=_field_map(args),
-            max_chars=args.max_chars,
-            stages=_stages(args),
-            published=_published(args),
-            on_error=lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
-            on_record=tick,
-        )
+        summary = process(args.paths, args.output, **_input_kwargs(args, console), on_record=tick)
     if not args.quiet:
         console.print(summary.as_text(), highlight=False, soft_wrap=True)
     return EXIT_RECORD_ERRORS if summary.errors else EXIT_OK
+
+
+def _input_kwargs(args: argparse.Namespace, console: Any) -> dict[str, Any]:
+    """The options ``process`` and ``dedup`` share, from the flags ``_input_options`` adds."""
+    return {
+        "errors": args.errors,
+        "workers": args.workers,
+        "field_map": _field_map(args),
+        "max_chars": args.max_chars,
+        "stages": _stages(args),
+        "published": _published(args),
+        "on_error": lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
+    }
 
 
 def _stages(args: argparse.Namespace) -> tuple[str, ...]:
@@ -122,13 +125,7 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
             index=args.index,
             drop_duplicates=args.drop_duplicates,
             report=args.report,
-            errors=args.errors,
-            workers=args.workers,
-            field_map=_field_map(args),
-            max_chars=args.max_chars,
-            stages=_stages(args),
-            published=_published(args),
-            on_error=lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
+            **_input_kwargs(args, console),
         )
     except IndexMismatchError as exc:
         raise UsageError(str(exc)) from None
@@ -229,6 +226,22 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
 
 
+def _enrich_options(p: argparse.ArgumentParser) -> None:
+    e = p.add_argument_group("enrichment (all on by default)")
+    for stage, what in (
+        ("entities", "people, places and organisations"),
+        ("dates", "dates, relative ones resolved"),
+        ("numbers", "numbers, percentages and amounts"),
+        ("quotes", "quotes and their speakers"),
+    ):
+        e.add_argument(f"--no-{stage}", action="store_true", help=f"skip {what}")
+    e.add_argument(
+        "--published",
+        metavar="DATE",
+        help="the date relative dates (اليوم، أمس، الاثنين الماضي …) resolve against when an input has none",
+    )
+
+
 def _dedup_options(p: argparse.ArgumentParser, with_switch: bool) -> None:
     g = p.add_argument_group("deduplication")
     if with_switch:
@@ -271,19 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--progress", action="store_true", help="show the progress bar even when stderr is not a terminal"
     )
-    e = p.add_argument_group("enrichment (all on by default)")
-    for stage, what in (
-        ("entities", "people, places and organisations"),
-        ("dates", "dates, relative ones resolved"),
-        ("numbers", "numbers, percentages and amounts"),
-        ("quotes", "quotes and their speakers"),
-    ):
-        e.add_argument(f"--no-{stage}", action="store_true", help=f"skip {what}")
-    e.add_argument(
-        "--published",
-        metavar="DATE",
-        help="the date relative dates (اليوم، أمس، الاثنين الماضي …) resolve against when an input has none",
-    )
+    _enrich_options(p)
     _dedup_options(p, with_switch=True)
     p.set_defaults(func=_cmd_process)
 
@@ -295,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         "similarity}, or null for canonical and unique articles).",
     )
     _input_options(d)
+    _enrich_options(d)
     _dedup_options(d, with_switch=False)
     d.set_defaults(func=_cmd_dedup)
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import regex
 
+from khabar.text.trie import trie_pattern
+
 __all__ = ["NumberMatch", "find_numbers"]
 
 
@@ -239,25 +241,6 @@ def _phrase_value(phrase: str) -> float | None:
     return total + (cur or 0.0)
 
 
-def _trie(words: set[str]) -> str:
-    """A stdlib-``re`` alternation of ``words`` folded into a trie (far fewer branches to try)."""
-    root: dict[str, dict] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
-
-
 def _prefixes() -> set[str]:
     out = set()
     variants = {"ا": "اأإآ", "ه": "هة", "ي": "يى"}
@@ -270,7 +253,7 @@ def _prefixes() -> set[str]:
 # Candidate starts (stdlib ``re`` over a trie, cheap): a digit, a currency or percent sign, or the first
 # letters of a number word; the full pattern is only tried there.
 _TRIGGER = re.compile(
-    rf"(?<![^\W_])(?:[وبلف]ـ?\s?)?(?:[0-9\u0660-\u0669\u06F0-\u06F9$€£%٪]|US\$|{_trie(_prefixes())})"
+    rf"(?<![^\W_])(?:[وبلف]ـ?\s?)?(?:[0-9\u0660-\u0669\u06F0-\u06F9$€£%٪]|US\$|{trie_pattern(_prefixes())})"
 )
 
 
