@@ -28,6 +28,16 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
     from khabar.enrich.ner.model import default_model_dir
     from khabar.enrich.ner.train import train
 
+    if args.clusters_from is None:
+        try:
+            import scipy  # noqa: F401 - only checking it is there
+        except ImportError:
+            print(
+                "khabar train-ner: building word clusters needs scipy: pip install 'khabar[train]'",
+                file=sys.stderr,
+            )
+            return 2
+
     out = Path(args.output) if args.output else default_model_dir()
     timings = train(
         out,
