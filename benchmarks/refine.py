@@ -612,8 +612,9 @@ def render(
         ]
     parts += [
         "Articles over the Gopher repetition thresholds (khabar's `stats`, before and after repair). "
-        "Note: `after` is measured on the paragraphs joined by single newlines, so it has one "
-        "Gopher paragraph and dup_para is 0 by construction.",
+        "Note: in `after` each output paragraph is a Gopher paragraph, while the input's paragraphs "
+        "are runs of lines between blank lines (SaudiNewsNet rarely has any), so dup_para can rise: "
+        "it counts the short and authored repeated lines repair keeps on purpose.",
         "",
         gopher_table(f),
         "",

@@ -219,8 +219,18 @@ def _clean(name: str) -> str:
     return " ".join(name.replace("\t", " ").split())
 
 
+# Alternate names in geonames that are common words or other places in Arabic news, each mapped
+# to the wrong place: «الجزيرة» ("the island"; Al Jazirah, the newspaper) is listed for Algiers.
+_WRONG_ALTERNATES = frozenset({match_key("الجزيرة")})
+
+
 def _ok_name(name: str) -> bool:
-    return bool(_ARABIC_NAME.match(name)) and len(name.split()) <= _MAX_WORDS and len(match_key(name)) >= 3
+    return (
+        bool(_ARABIC_NAME.match(name))
+        and len(name.split()) <= _MAX_WORDS
+        and len(match_key(name)) >= 3
+        and match_key(name) not in _WRONG_ALTERNATES
+    )
 
 
 def collect() -> list[tuple[int, Row]]:

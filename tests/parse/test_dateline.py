@@ -286,3 +286,17 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
     for m in (find_dateline(text), find_credit(text)):
         if m is not None:
             assert 0 <= m.start <= m.end <= len(text)
+
+
+def test_outlet_and_city_that_are_both_names() -> None:
+    # «الجزيرة» is Al Jazirah (the newspaper), not Algiers; «الرياض» is then the city
+    m = find_dateline("الجزيرة - الرياض")
+    assert m is not None
+    assert (m.place_en, m.country, m.agency, m.agency_kind) == ("Riyadh", "SA", "Al Jazirah", "outlet")
+
+
+def test_two_unknown_words_after_an_outlet_are_a_reporter_not_a_place() -> None:
+    m = find_dateline("الجزيرة - ماجد العيد:")
+    assert m is not None and m.place is None and m.byline == "ماجد العيد" and m.agency == "Al Jazirah"
+    town = find_dateline("سعود الدعجاني- سبق- تثليث: قال")
+    assert town is not None and town.place == "تثليث"

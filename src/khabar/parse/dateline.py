@@ -89,6 +89,8 @@ _TOKEN = regex.compile(
 _SPLIT_GROUP = regex.compile(r"\s*(?:--+|[-–—،,/]|(?<=\s)ـ+)\s*")
 # Letters and marks of Arabic script, plus tatweel (script Common): "بـدر", "مسلّم".
 _ARABIC_WORD = regex.compile(r"^[[\p{Arabic}&&[\p{L}\p{M}]]\u0640]+$", regex.V1)
+# Nouns that open a place name the gazetteer may not know: «قرية المطار», «محافظة …».
+_PLACE_NOUNS = frozenset({"قرية", "مدينة", "محافظة", "مركز", "حي", "بلدة", "منطقة", "جزيرة", "وادي", "هجرة"})
 _HEAD_CHARS = 220  # datelines are short; look no further
 _MAX_WORDS = 12  # outside of a date
 _MAX_DATE_WORDS = 14
@@ -420,8 +422,14 @@ def find_dateline(paragraph: str) -> DatelineMatch | None:
             # "سعود الدعجاني- سبق- تثليث:": after the outlet, the words before the colon are its place,
             # known to the gazetteer or not.
             text = " ".join(words)
-            if len(words) <= 3 and all(_ARABIC_WORD.match(w) for w in words):
-                got = _classify_plain(text, allow_person=False)
+            got = _classify_plain(text, allow_person=False) if len(words) <= 3 else None
+            unknown_place = all(_ARABIC_WORD.match(w) for w in words) and (
+                len(words) == 1 or (len(words) <= 3 and words[0] in _PLACE_NOUNS)
+            )
+            if got or unknown_place:
+                # an unknown single word is a town the gazetteer lacks (تثليث), and so is «قرية …»;
+                # other unknown words are more often a reporter («الجزيرة - ماجد العيد:»), left to
+                # the byline rule
                 segs.extend(got if got else [_Seg(_PLACE, text, place=None, place_text=text)])
                 words, has_digit = [], False
         if not flush():
