@@ -217,8 +217,8 @@ def _bio_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return spans
 
 
-def _tag_paragraph(para: str, model: NerModel) -> tuple[list[Token], list[str]]:
-    tokens = tokenize(para)
+def _sentences(para: str, tokens: list[Token]) -> list[list[int]]:
+    """Token indices of each sentence of a paragraph."""
     sentences: list[list[int]] = []
     k = 0
     for _, e in split_sentences(para):
@@ -230,13 +230,22 @@ def _tag_paragraph(para: str, model: NerModel) -> tuple[list[Token], list[str]]:
             sentences.append(sent)
     if k < len(tokens):
         sentences.append(list(range(k, len(tokens))))
-    tags = ["O"] * len(tokens)
-    for sent, sent_tags in zip(
-        sentences, model.tag_sentences([[tokens[i].text for i in s] for s in sentences]), strict=True
-    ):
+    return sentences
+
+
+def _tag_article(paragraphs: Sequence[str], model: NerModel) -> list[tuple[list[Token], list[str]]]:
+    """Tokens and BIO tags of every paragraph; all the article's sentences go to the tagger in one
+    call, which scores and decodes them in batches."""
+    tokenized = [tokenize(para) for para in paragraphs]
+    where: list[tuple[int, list[int]]] = []
+    for p, (para, tokens) in enumerate(zip(paragraphs, tokenized, strict=True)):
+        where += [(p, sent) for sent in _sentences(para, tokens)]
+    tagged = model.tag_sentences([[tokenized[p][i].text for i in sent] for p, sent in where])
+    tags = [["O"] * len(tokens) for tokens in tokenized]
+    for (p, sent), sent_tags in zip(where, tagged, strict=True):
         for i, t in zip(sent, sent_tags, strict=True):
-            tags[i] = t
-    return tokens, tags
+            tags[p][i] = t
+    return list(zip(tokenized, tags, strict=True))
 
 
 def find_entities(paragraphs: Sequence[str], model: NerModel | None = None) -> list[Entity]:
@@ -244,8 +253,7 @@ def find_entities(paragraphs: Sequence[str], model: NerModel | None = None) -> l
     model = model or _model()
     spans: list[_Span] = []
     per_para: list[tuple[list[Token], list[bool]]] = []
-    for p, para in enumerate(paragraphs):
-        tokens, tags = _tag_paragraph(para, model)
+    for p, (tokens, tags) in enumerate(_tag_article(paragraphs, model)):
         taken = [False] * len(tokens)
         for kind, a, b in _bio_spans(tags):
             if kind == "LOC":
