@@ -1,4 +1,5 @@
-# make run  — set up .venv, then refine the bundled examples and show the seed article.
+# make run  — set up .venv, then refine the bundled examples (the seed was published 2025-06-16, which
+#             relative dates such as اليوم resolve against) and show the seed article.
 # make test — set up .venv with the test extras, then ruff and the whole pytest suite.
 PYTHON ?= python3
 VENV   := .venv
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/khabar process examples -o out/examples.jsonl
+	$(BIN)/khabar process examples -o out/examples.jsonl --published 2025-06-16
 	$(BIN)/khabar show out/examples.jsonl
 
 test: $(STAMP)
