@@ -110,7 +110,7 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
     near_uf = UnionFind(n)
     edges: Counter[str] = Counter()
 
-    def link(a: int, b: int, kind: str, sim: float) -> None:
+    def link(a: int, b: int, kind: str) -> None:
         uf.union(int(a), int(b))
         if kind != CONTAINED:
             near_uf.union(int(a), int(b))
@@ -127,7 +127,7 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
         starts = np.r_[0, np.flatnonzero(vals[1:] != vals[:-1]) + 1]
         for s, e in zip(starts, np.r_[starts[1:], len(vals)], strict=True):
             for r in ranks[s + 1 : e]:
-                link(ranks[s], r, EXACT, 1.0)
+                link(ranks[s], r, EXACT)
 
     # Representatives: one per exact-content group (the best ranked) enter LSH and containment;
     # empty bodies (hash 0) enter neither.
@@ -147,11 +147,11 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
                     continue
                 j = jaccard(A, B)
                 if j >= config.threshold:
-                    link(a, b, NEAR, j)
+                    link(a, b, NEAR)
                     continue
                 c = containment(A, B) if len(A) <= len(B) else containment(B, A)
                 if c >= config.containment:
-                    link(a, b, CONTAINED, c)
+                    link(a, b, CONTAINED)
 
     # 2. near duplicates via LSH; the signature estimate prunes hopeless candidates first
     signed = ~np.asarray(is_empty_signature(batch.signatures[rep_docs]), dtype=bool)

@@ -4,8 +4,6 @@ times faster in Python than to a numpy array."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 
 class UnionFind:
     def __init__(self, n: int) -> None:
@@ -24,10 +22,6 @@ class UnionFind:
             if rb < ra:
                 ra, rb = rb, ra
             self.parent[rb] = ra
-
-    def union_all(self, pairs: Iterable[tuple[int, int]]) -> None:
-        for a, b in pairs:
-            self.union(a, b)
 
     def roots(self) -> list[int]:
         """The root of every element."""

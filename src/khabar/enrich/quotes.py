@@ -275,7 +275,7 @@ class _Attr:
     verb: bool = False  # a finite reporting verb (its complement clause may embed other verbs)
 
 
-def _phrase_after(text: str, masked: str, pos: int, allow_an: bool = False) -> tuple[int, int] | None:
+def _phrase_after(text: str, masked: str, pos: int) -> tuple[int, int] | None:
     """The subject phrase after a trigger ending at ``pos``; apposition after a comma wins."""
     segs: list[list[tuple[int, int]]] = [[]]
     started = False

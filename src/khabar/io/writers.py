@@ -11,7 +11,6 @@ import io
 import json
 import lzma
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -115,16 +114,3 @@ class ErrorWriter:
     def close(self) -> None:
         if self._out is not None:
             self._out.close()
-
-
-def write_all(articles: Iterable[Article], path: str | Path | None) -> int:
-    """Write ``articles`` to ``path``; returns how many were written."""
-    writer = open_writer(path)
-    n = 0
-    try:
-        for a in articles:
-            writer.write(a)
-            n += 1
-    finally:
-        writer.close()
-    return n
