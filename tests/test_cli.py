@@ -151,3 +151,23 @@ def test_process_enrichment_flags(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["process", str(SEED_PATH), "--published", "16/06/2025"])
     assert exc.value.code == 2
+
+
+def test_output_is_byte_identical_whatever_the_workers(tmp_path: Path, seed_text: str) -> None:
+    lines = [
+        json.dumps(
+            {
+                "id": f"a{i}",
+                "text": seed_text if i % 2 else f"خبر رقم {i}: قال الوزير اليوم إن الاجتماع ناجح.",
+            },
+            ensure_ascii=False,
+        )
+        for i in range(12)
+    ]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        assert main(["process", str(tmp_path / "in.jsonl"), "-o", str(out), "-q", "--workers", workers]) == 0
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and outs[0].count(b"\n") == 12
