@@ -9,7 +9,7 @@ is written. A system scores when the mention it returns that overlaps the expres
 expected value (dateparser's datetimes are truncated to the expected granularity, which is generous to
 it).
 
-    cd /work/main && .venv/bin/pip install dateparser   # benchmark only, never a khabar dependency
+    .venv/bin/pip install dateparser   # benchmark only, never a khabar dependency
     PYTHONPATH=src .venv/bin/python benchmarks/dates.py --out benchmarks/results/dates.md [--show-errors]
 
 Without dateparser installed only khabar is scored.

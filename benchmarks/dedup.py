@@ -2,8 +2,8 @@
 
 Reproduce::
 
-    cd /work/main && .venv/bin/python benchmarks/dedup.py [--n 100000] [--seed 1]
-    cd /work/main && .venv/bin/python benchmarks/dedup.py --no-quality --scale 1000000
+    .venv/bin/python benchmarks/dedup.py [--n 100000] [--seed 1]
+    .venv/bin/python benchmarks/dedup.py --no-quality --scale 1000000
 
 (a) Quality: ``benchmarks/synth.py`` writes ``--n`` labelled docs (records for khabar, raw text for
 the peers, same ids and text). Each system runs as a child process, timed from outside (wall
@@ -482,7 +482,7 @@ def render(q: dict[str, Any] | None, s: dict[str, Any] | None) -> str:
             "## (a) Quality and speed, side by side",
             "",
             "```sh",
-            f"cd /work/main && .venv/bin/python benchmarks/dedup.py --n {q['n']} --seed {q['seed']}",
+            f".venv/bin/python benchmarks/dedup.py --n {q['n']} --seed {q['seed']}",
             "```",
             "",
             f"{q['n']:,} docs from `benchmarks/synth.py --seed {q['seed']}`; "
@@ -561,7 +561,7 @@ def render(q: dict[str, Any] | None, s: dict[str, Any] | None) -> str:
             "## (b) Scale: khabar dedup end to end",
             "",
             "```sh",
-            f"cd /work/main && .venv/bin/python benchmarks/dedup.py --no-quality --scale {s['n']}",
+            f".venv/bin/python benchmarks/dedup.py --no-quality --scale {s['n']}",
             f"# times: {t['cmd']}",
             "```",
             "",

@@ -2,7 +2,7 @@
 
 Reproduce::
 
-    cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/dedup_saudinewsnet.py
+    PYTHONPATH=src .venv/bin/python benchmarks/dedup_saudinewsnet.py
 
 (``--no-tune`` for the ground truth and the default config only; ``--limit N`` for a quick look on
 the first N articles, which writes no report.) Needs SaudiNewsNet under
@@ -55,7 +55,7 @@ from khabar.text.keys import match_key
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / "benchmarks" / ".cache"
 RESULTS = REPO / "benchmarks" / "results" / "dedup_tuning.md"
-COMMAND = "cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/dedup_saudinewsnet.py"
+COMMAND = "PYTHONPATH=src .venv/bin/python benchmarks/dedup_saudinewsnet.py"
 FLOOR = 0.3  # pairs below this Jaccard and containment are counted, not kept
 BLOCK = 2048  # rows of X per sparse product
 CONTAIN = 0.8

@@ -2,7 +2,7 @@
 
 Reproduce::
 
-    cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/minhash.py [--docs 20000] [--pairs 2000]
+    PYTHONPATH=src .venv/bin/python benchmarks/minhash.py [--docs 20000] [--pairs 2000]
 
 Needs SaudiNewsNet under ``$KHABAR_SHARED/data/saudinewsnet`` (default ``<repo>/../shared``);
 rensa and datasketch are optional (measurement only; their rows are skipped when absent).
@@ -246,7 +246,7 @@ def main() -> None:
     lines = [
         "# MinHash benchmark",
         "",
-        "Reproduce: `cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/minhash.py`",
+        "Reproduce: `PYTHONPATH=src .venv/bin/python benchmarks/minhash.py`",
         "",
         f"{D} SaudiNewsNet articles (median {int(np.median([len(t.encode()) for t in texts]))} bytes), "
         f"word {N}-grams of the matching key, seed {SEED}, one process; numpy {np.__version__}.",

@@ -2,7 +2,7 @@
 
 Reproduce::
 
-    cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/ner.py [--train]
+    PYTHONPATH=src .venv/bin/python benchmarks/ner.py [--train]
 
 Without ``--train`` the committed model (``src/khabar/data/ner``) is scored; with it, the model is first
 retrained from scratch into a temporary folder (SaudiNewsNet clusters + CRF) and that one is scored.
@@ -132,7 +132,7 @@ def main() -> int:
     print(f"tagging: {snn_speed}")
     print(f"model size: {size / 1e6:.2f} MB")
 
-    cmd = "cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/ner.py" + " ".join(["", *sys.argv[1:]])
+    cmd = "PYTHONPATH=src .venv/bin/python benchmarks/ner.py" + " ".join(["", *sys.argv[1:]])
     report = f"""# NER: ANERcorp, CAMeL split
 
 Command: `{cmd}`

@@ -1,6 +1,6 @@
 """Direct quotes and speakers: khabar.enrich.quotes on a hand-labelled SaudiNewsNet dev set.
 
-    cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/quotes.py [--show-errors] [--out PATH]
+    PYTHONPATH=src .venv/bin/python benchmarks/quotes.py [--show-errors] [--out PATH]
 
 The set (``benchmarks/data/quotes_dev.jsonl``; first line a ``_meta`` header with the corpus licence,
 CC BY-NC-SA 4.0) labels paragraphs of SaudiNewsNet with their quotes (``text`` inside the marks, ``speaker``

@@ -2,7 +2,7 @@
 
 Reproduce::
 
-    cd /work/main && .venv/bin/python benchmarks/synth.py --n 1000000 --out /tmp/synth.jsonl \\
+    .venv/bin/python benchmarks/synth.py --n 1000000 --out /tmp/synth.jsonl \\
         --labels /tmp/synth.labels.jsonl [--format records|raw] [--seed 1]
 
 Base articles are recombined sentences: learned from SaudiNewsNet when it is present

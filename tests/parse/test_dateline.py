@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.parse.agencies import AGENCIES, AGENCY_PATTERN, OUTLETS, lookup_agency
 from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline
+from tests.conftest import SEED_PATH, shared_dir
 
-SEED = Path("/work/shared/seed/000_33b316c23a9f7167.txt")
-CNN = Path("/work/shared/data/html/cnn_arabic_2013.gold.txt")
+SEED = SEED_PATH  # the seed as khabar ships it in examples/
+CNN = shared_dir() / "data" / "html" / "cnn_arabic_2013.gold.txt"
 
 SEED_LINE = (
     'استانا (كازاخستان) "أ ف ب": وصل الرئيس الصيني شي جينبينغ إلى كازاخستان اليوم لحضور القمة الثانية'
