@@ -1,10 +1,12 @@
 """``khabar dedup``: two streaming passes over the input.
 
-Pass 1 reads every article (khabar records as they are; raw inputs refined first), computes its
-features (the map, on ``workers`` processes) and keeps only those — plus, for raw inputs, the
-refined records in a spool file. The reduce clusters all features (with the index's, if any).
-Pass 2 streams the records again, writes each with its ``story`` and ``duplicate``, and the
-report is written last.
+Pass 1 is the map: every article's features, on ``workers`` processes. An uncompressed khabar
+records file is cut into slices that the workers read and map themselves, so only features come
+back to the main process; other inputs are read here (raw ones refined and enriched first) and
+their records kept in a spool file for pass 2. The reduce clusters all features (with the
+index's, if any). Pass 2 streams the records again in the same order — records files re-read,
+the rest from the spool — and writes each with its ``story`` and ``duplicate``; the report is
+written last.
 """
 
 from __future__ import annotations
