@@ -12,9 +12,12 @@ from khabar.engine.local import ordered_map
 from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, RawRecord, ReadError
 from khabar.io.discover import read_paths
+from khabar.io.records import read_articles
 from khabar.io.writers import ErrorWriter, open_writer
 from khabar.pipeline import RefineJob, _as_input
 from khabar.record import Article
+
+__all__ = ["RefineRecord", "Summary", "process", "read_articles"]
 
 REPEAT_REASONS = frozenset({"repeated-paragraph", "repeated-body", "repeats-title"})
 DISPLAY_REASONS = frozenset(
@@ -80,9 +83,6 @@ class RefineRecord:
             return _Failed(rec.origin_file, rec.origin_record, f"refine failed: {exc!r}", rec.text[:2000])
 
 
-_refine_record = RefineRecord()
-
-
 def default_errors_path(output: str | None) -> str:
     if output and output != "-":
         return str(Path(output).with_suffix("")) + ".errors.jsonl"
@@ -134,23 +134,3 @@ def process(
         writer.close()
         error_out.close()
     return summary
-
-
-def read_articles(path: str) -> Iterator[Article]:
-    """khabar records back from a JSON Lines (optionally compressed) or Parquet file."""
-    if path.lower().endswith(".parquet"):
-        import pyarrow.parquet as pq
-
-        from khabar.record import from_arrow
-
-        for batch in pq.ParquetFile(path).iter_batches():
-            yield from from_arrow(batch)
-        return
-    import io
-
-    from khabar.io.base import open_binary
-
-    with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig") as f:
-        for line in f:
-            if line.strip():
-                yield Article.from_json(line)

@@ -14,10 +14,11 @@ from datetime import date
 from typing import Any
 
 from khabar import __version__
-from khabar.api import process, read_articles
+from khabar.api import process
 from khabar.dedup.config import DedupConfig
 from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap
+from khabar.io.records import RecordsFileError, is_records_file, read_articles
 from khabar.record import Article, SchemaError
 from khabar.restore import RestoreError, restore
 
@@ -136,23 +137,21 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
 
 def _load_for_show(path: str, record: int | None, article_id: str | None) -> Article | None:
     """A khabar record from a records file, or a raw input refined on the fly."""
-    from khabar.api import _refine_record
+    from khabar.api import RefineRecord
     from khabar.io.base import RawRecord
     from khabar.io.discover import read_paths
 
-    try:
+    if is_records_file(path):
         for n, article in enumerate(read_articles(path), start=1):
             if (article_id and article.id == article_id) or (not article_id and n == (record or 1)):
                 return article
         return None
-    except (json.JSONDecodeError, SchemaError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        pass  # not a records file: treat it as raw input
     n = 0
     for rec in read_paths([path]):
         if isinstance(rec, RawRecord):
             n += 1
             if (article_id and rec.id == article_id) or (not article_id and n == (record or 1)):
-                result = _refine_record(rec)
+                result = RefineRecord()(rec)
                 return result if isinstance(result, Article) else None
     return None
 
@@ -182,7 +181,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             out.write(json.dumps({"id": article.id, "text": text}, ensure_ascii=False) + "\n")
-    except (json.JSONDecodeError, SchemaError, OSError) as exc:
+    except (RecordsFileError, SchemaError, OSError) as exc:
         print(f"khabar: {args.records}: not a khabar records file: {exc}", file=sys.stderr)
         failed += 1
     finally:

@@ -26,7 +26,7 @@ from typing import Any
 
 from khabar.engine.local import ordered_map
 from khabar.enrich.stage import STAGES, enrich
-from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline
+from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline, find_field_dateline
 from khabar.record import Article, Dateline, Edit
 from khabar.repair.repeats import find_doubled_body, is_verse, repeated_paragraphs
 from khabar.repair.stats import paragraph_keys, repetition_stats_from_keys
@@ -104,17 +104,11 @@ def _lift_dateline(log: _Log, alive: list[int]) -> tuple[DatelineMatch | None, D
     return first, last
 
 
-def _byline_dateline(meta: Mapping[str, str] | None) -> DatelineMatch | None:
-    """A dateline kept in the input's ``author`` field (SaudiNewsNet keeps most outlets' datelines
-    there: «الرياض - واس», «لندن: رويترز»). The whole field must read as a dateline."""
-    byline = ((meta or {}).get("author") or "").strip()
-    if not byline or len(byline) > 120:
-        return None
-    for candidate in (byline, byline.replace(":", " - ", 1)):  # "PLACE: AGENCY" is "PLACE - AGENCY"
-        m = find_dateline(candidate)
-        if m and not candidate[m.end :].strip(" :-–"):
-            return replace(m, position="author", raw=byline.strip(" :-–"))
-    return None
+def _author_dateline(meta: Mapping[str, str] | None) -> Dateline | None:
+    """When the body has none: a dateline kept in the input's ``author`` field (SaudiNewsNet keeps
+    most outlets' datelines there)."""
+    m = find_field_dateline((meta or {}).get("author") or "")
+    return _dateline_record(replace(m, position="author"), None) if m else None
 
 
 def _dateline_record(first: DatelineMatch | None, last: DatelineMatch | None) -> Dateline | None:
@@ -217,7 +211,7 @@ def refine(
         url=url,
         title=clean_title,
         published=normalise_published(published),
-        dateline=_dateline_record(first, last) or _dateline_record(_byline_dateline(meta), None),
+        dateline=_dateline_record(first, last) or _author_dateline(meta),
         edits=title_edits + edits,
         stats=_stats(keys_before, out_keys),
         meta=_meta(meta, published),

@@ -299,3 +299,12 @@ def test_two_unknown_words_after_an_outlet_are_a_reporter_not_a_place() -> None:
     assert m is not None and m.place is None and m.byline == "ماجد العيد" and m.agency == "Al Jazirah"
     town = find_dateline("سعود الدعجاني- سبق- تثليث: قال")
     assert town is not None and town.place == "تثليث"
+
+
+def test_a_whole_field_reads_place_colon_agency() -> None:
+    from khabar.parse.dateline import find_field_dateline
+
+    m = find_field_dateline("لندن: رويترز")
+    assert m is not None and (m.place_en, m.agency, m.raw) == ("London", "Reuters", "لندن: رويترز")
+    assert find_field_dateline("لندن: رويترز تقول إن") is None  # the field must be the dateline
+    assert find_field_dateline("محمد العلي") is None

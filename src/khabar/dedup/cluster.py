@@ -197,7 +197,7 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
             codes, shared = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
             pairs = np.stack([codes // n, codes % n], axis=1)
             fewest = np.minimum(
-                counts_by_rank(offs, by_rank, pairs[:, 0]), counts_by_rank(offs, by_rank, pairs[:, 1])
+                _counts_by_rank(offs, by_rank, pairs[:, 0]), _counts_by_rank(offs, by_rank, pairs[:, 1])
             )
             need = np.minimum(config.min_shared_sentences, np.maximum(fewest, 1))
             fresh = (shared >= need) & ~np.isin(codes, lsh_codes, assume_unique=True)
@@ -217,7 +217,7 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
     return Clusters(canonical, duplicate, edges, candidates)
 
 
-def counts_by_rank(offs: np.ndarray, by_rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+def _counts_by_rank(offs: np.ndarray, by_rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:
     docs = by_rank[ranks]
     return offs[docs + 1] - offs[docs]
 

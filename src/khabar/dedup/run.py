@@ -11,7 +11,6 @@ written last.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
@@ -23,63 +22,21 @@ from itertools import islice
 from typing import Any
 
 from khabar.api import RefineRecord, _Failed
-from khabar.dedup.cluster import find_clusters
+from khabar.dedup.cluster import Clusters, find_clusters
 from khabar.dedup.config import DedupConfig
 from khabar.dedup.features import DedupDoc, FeatureBatch, compute_features, empty_batch
 from khabar.dedup.index import DedupIndex
 from khabar.dedup.report import DedupReport
 from khabar.engine.local import ordered_map
 from khabar.enrich.stage import STAGES
-from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, ReadError, open_binary
+from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, ReadError
 from khabar.io.discover import iter_files, read_paths
+from khabar.io.records import is_records_file, iter_record_dicts
 from khabar.io.writers import ErrorWriter, ParquetWriter, open_text_out
 from khabar.pipeline import RefineJob
 from khabar.record import Article
 
 BATCH = 2048
-
-
-def is_records_file(path: str) -> bool:
-    """A khabar records file: Parquet in khabar's schema, or JSON Lines whose first record has
-    ``paragraphs`` and ``schema``."""
-    try:
-        if path.lower().endswith(".parquet"):
-            import pyarrow.parquet as pq
-
-            meta = pq.read_schema(path).metadata or {}
-            return b"khabar.schema" in meta
-        with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig") as f:
-            for line in islice(f, 5):
-                if line.strip():
-                    d = json.loads(line)
-                    return isinstance(d, dict) and "paragraphs" in d and "schema" in d
-    except Exception:  # unreadable here means "not records": the raw readers will report it
-        return False
-    return False
-
-
-def _records_of(path: str) -> Iterator[dict[str, Any] | ReadError]:
-    """Record dicts from a khabar records file; a line that is not a record is an error."""
-    if path.lower().endswith(".parquet"):
-        import pyarrow.parquet as pq
-
-        from khabar.record import from_arrow
-
-        for batch in pq.ParquetFile(path).iter_batches():
-            for a in from_arrow(batch):
-                yield a.to_dict()
-        return
-    with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-                if not isinstance(d, dict) or "id" not in d or "paragraphs" not in d:
-                    raise ValueError("not a khabar record (needs id and paragraphs)")
-                yield d
-            except ValueError as exc:
-                yield ReadError(path, n, f"bad record: {exc}", line[:2000])
 
 
 def iter_records(
@@ -97,7 +54,7 @@ def iter_records(
         if isinstance(item, ReadError):
             yield item
         elif is_records_file(item):
-            yield from _records_of(item)
+            yield from iter_record_dicts(item)
         else:
             for result in ordered_map(
                 refine_record, read_paths([item], field_map, max_chars), workers=workers
@@ -129,7 +86,7 @@ SHARD_BYTES = 32 << 20  # a worker's slice of a records file
 
 def _is_plain_records(path: str) -> bool:
     """An uncompressed khabar JSON Lines file: workers can read slices of it themselves."""
-    if path == "-" or path.lower().endswith(".parquet") or "!" in path or not is_records_file(path):
+    if path.lower().endswith(".parquet") or "!" in path or not is_records_file(path):
         return False
     with open(path, "rb") as f:
         head = f.read(6)
@@ -207,8 +164,7 @@ def dedup(
     error_out = ErrorWriter(errors or default_errors_path(output))
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    store = DedupIndex(index, config) if index else None
-    old = store.load() if store else empty_batch(config)
+    store = DedupIndex(index, config) if index else None  # checked now: a mismatch fails before the map
 
     spool_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in finally
         "w", suffix=".jsonl", prefix="khabar-dedup-", delete=False, encoding="utf-8"
@@ -265,12 +221,10 @@ def dedup(
         times["map"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
-        combined = FeatureBatch.concat([old, new]) if len(old) else new
-        clusters = find_clusters(combined, config)
+        combined, clusters, base = _cluster_against(store, new, config)
         times["reduce"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
-        base = len(old)
         canonical_ids = [combined.ids[int(c)] for c in clusters.canonical]
         rep = DedupReport.build(
             combined.ids[base:],
@@ -318,11 +272,21 @@ def dedup(
         error_out.close()
 
 
+def _cluster_against(
+    store: DedupIndex | None, new: FeatureBatch, config: DedupConfig
+) -> tuple[FeatureBatch, Clusters, int]:
+    """The reduce over the index's features (if any) followed by the new ones: the combined
+    batch, its clusters, and where the new documents start in it."""
+    old = store.load() if store else empty_batch(config)
+    combined = FeatureBatch.concat([old, new]) if len(old) else new
+    return combined, find_clusters(combined, config), len(old)
+
+
 def _second_pass(items: list[list[Any]], spool: str) -> Iterator[dict[str, Any] | ReadError]:
     """The records again, in pass 1's order: records files re-read, the rest from the spool."""
-    spooled = _records_of(spool)
+    spooled = iter_record_dicts(spool)
     for path, from_spool, count in items:
-        yield from islice(spooled, count) if from_spool else _records_of(path)
+        yield from islice(spooled, count) if from_spool else iter_record_dicts(path)
 
 
 class _DictWriter:
@@ -359,13 +323,11 @@ def dedup_articles(
     ``duplicate``, in the order given."""
     config = config or DedupConfig()
     store = DedupIndex(index, config) if index else None
-    old = store.load() if store else empty_batch(config)
     new = compute_features([_doc(a.to_dict()) for a in articles], config)
-    combined = FeatureBatch.concat([old, new]) if len(old) else new
-    clusters = find_clusters(combined, config)
+    combined, clusters, base = _cluster_against(store, new, config)
     out = []
     for i, a in enumerate(articles):
-        j = len(old) + i
+        j = base + i
         out.append(
             replace(a, story=combined.ids[int(clusters.canonical[j])], duplicate=clusters.duplicate[j])
         )

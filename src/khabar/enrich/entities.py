@@ -139,8 +139,6 @@ class _Span:
     para: int
     start: int  # char offsets
     end: int
-    tok_start: int  # token indices in the paragraph
-    tok_end: int
     canonical: str | None = None
     name_en: str | None = None
     country: str | None = None
@@ -258,7 +256,7 @@ def find_entities(paragraphs: Sequence[str], model: NerModel | None = None) -> l
         for kind, a, b in _bio_spans(tags):
             if kind == "LOC":
                 a, b = _extend_place(tokens, a, b)
-            spans.append(_Span(kind, p, tokens[a].start, tokens[b - 1].end, a, b))
+            spans.append(_Span(kind, p, tokens[a].start, tokens[b - 1].end))
             for i in range(a, b):
                 taken[i] = True
         per_para.append((tokens, taken))
@@ -319,7 +317,7 @@ def _gazetteer_places(p: int, tokens: list[Token], taken: list[bool]) -> list[_S
             found = _place([t.text for t in window], trusted_only=True)
             if found:
                 cut, _ = found
-                out.append(_Span("LOC", p, window[0].start + cut, window[-1].end, i, i + n))
+                out.append(_Span("LOC", p, window[0].start + cut, window[-1].end))
                 for j in range(i, i + n):
                     taken[j] = True
                 i += n
@@ -347,7 +345,7 @@ def _rule_orgs(p: int, tokens: list[Token], taken: list[bool]) -> list[_Span]:
         if j - i < 2:
             continue
         cut = len(tok.text) - len(head)
-        out.append(_Span("ORG", p, tok.start + cut, tokens[j - 1].end, i, j))
+        out.append(_Span("ORG", p, tok.start + cut, tokens[j - 1].end))
         for k in range(i, j):
             taken[k] = True
     return out
@@ -410,7 +408,7 @@ def _propagate_people(
                     continue
                 name = by_part.get(word)
                 if name:
-                    added.append(_Span("PERS", p, tok.start + cut, tok.end, i, i + 1, canonical=name))
+                    added.append(_Span("PERS", p, tok.start + cut, tok.end, canonical=name))
                     taken[i] = True
                     break
     return added

@@ -17,7 +17,7 @@ them with ``", "`` (``"AFP, Reuters"``), and ``agency_kind`` is ``"agency"`` if 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -475,6 +475,20 @@ _CREDIT = regex.compile(
     r"(?P<lead>[\s.\-–—ـ]*)(?:\((?P<p>[^()\n]{1,60})\)|\[(?P<b>[^\[\]\n]{1,60})\]|/(?P<s>[^/\n]{1,40})/)"
     r"[\s.]*$"
 )
+
+
+def find_field_dateline(field: str) -> DatelineMatch | None:
+    """A dateline that is a whole metadata field (a byline or ``author`` field: «الرياض - واس»,
+    «لندن: رويترز»), or None. In a field of its own, «PLACE: AGENCY» means «PLACE - AGENCY»; in a
+    paragraph the colon ends the dateline instead, so this reading belongs here only."""
+    text = field.strip()
+    if not text or len(text) > 120:
+        return None
+    for candidate in (text, text.replace(":", " - ", 1)):
+        m = find_dateline(candidate)
+        if m and not candidate[m.end :].strip(" :-–"):
+            return replace(m, start=0, end=len(field), raw=text.strip(" :-–"))
+    return None
 
 
 def find_credit(paragraph: str) -> DatelineMatch | None:

@@ -138,8 +138,3 @@ def repair_line(line: str) -> tuple[str, list[Change]]:
         parts.append(line[pos:])
         line = "".join(parts)
     return line, log
-
-
-def repair_text(text: str) -> str:
-    """Display-repair a short text (a title, a field) line by line; the log is dropped."""
-    return "\n".join(repair_line(line)[0] for line in text.split("\n"))

@@ -45,7 +45,6 @@ _FOLD: dict[int, str] = {
     ord("’"): "'",
     ord("–"): "-",
     ord("—"): "-",
-    ord("ـ"): None,  # type: ignore[dict-item]  # tatweel (also in _DELETE, kept explicit for readers)
 }
 for _i in range(10):
     _FOLD[0x0660 + _i] = str(_i)  # Arabic-Indic digits
