@@ -31,7 +31,7 @@ from khabar.engine.local import ordered_map
 from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, ReadError
 from khabar.io.discover import iter_files, read_paths
-from khabar.io.records import is_records_file, iter_record_dicts
+from khabar.io.records import is_records_file, iter_record_dicts, parse_record_line
 from khabar.io.writers import ErrorWriter, ParquetWriter, open_text_out
 from khabar.pipeline import RefineJob
 from khabar.record import Article
@@ -127,10 +127,7 @@ class _ShardJob:
                 if not raw.strip():
                     continue
                 try:
-                    d = json.loads(raw)
-                    if not isinstance(d, dict) or "id" not in d or "paragraphs" not in d:
-                        raise ValueError("not a khabar record (needs id and paragraphs)")
-                    docs.append(_doc(d))
+                    docs.append(_doc(parse_record_line(raw)))
                 except (ValueError, UnicodeDecodeError) as exc:
                     errors.append(
                         ReadError(path, n, f"bad record: {exc}", raw[:2000].decode("utf-8", "replace"))

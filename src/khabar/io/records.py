@@ -43,6 +43,14 @@ def is_records_file(path: str) -> bool:
     return False
 
 
+def parse_record_line(line: str | bytes) -> dict[str, Any]:
+    """One JSON line as a record dict; ValueError (with the reason) when it is not a record."""
+    d = json.loads(line)
+    if not isinstance(d, dict) or "id" not in d or "paragraphs" not in d:
+        raise ValueError("not a khabar record (needs id and paragraphs)")
+    return d
+
+
 def iter_record_dicts(path: str) -> Iterator[dict[str, Any] | ReadError]:
     """Record dicts, in file order; a line that is not a record is a ReadError and reading goes on."""
     if path.lower().endswith(".parquet"):
@@ -57,10 +65,7 @@ def iter_record_dicts(path: str) -> Iterator[dict[str, Any] | ReadError]:
             if not line.strip():
                 continue
             try:
-                d = json.loads(line)
-                if not isinstance(d, dict) or "id" not in d or "paragraphs" not in d:
-                    raise ValueError("not a khabar record (needs id and paragraphs)")
-                yield d
+                yield parse_record_line(line)
             except ValueError as exc:
                 yield ReadError(path, n, f"bad record: {exc}", line[:2000])
 
