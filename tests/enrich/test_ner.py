@@ -49,20 +49,27 @@ def test_gazetteer_marks_from_khabar_tables() -> None:
     assert "1:gz=B-PL-city" in feats[0] and "-2:BOUND" in feats[0]
 
 
-def test_restricted_features_tag_the_same() -> None:
-    # the shipped model builds only the attributes it has weights for; that must not change any tag
+def test_numpy_tagger_equals_crfsuite(seed_text: str) -> None:
+    # the shipped tagger sums the weights itself; crfsuite's own tagger on the full attribute strings
+    # must give the same tags, sentence by sentence and in one batch
+    import pycrfsuite
+
+    from khabar.text.tokens import tokenize
+
     model = NerModel.load()
-    full = Lexicon(model.lexicon.clusters)
-    sentences = [
-        SEED.split(),
+    crfsuite = pycrfsuite.Tagger()
+    crfsuite.open(str(model.folder / "ner.crfsuite"))
+    lex = Lexicon(model.lexicon.clusters)
+    sentences = [[t.text for t in tokenize(line)] for line in seed_text.splitlines() if line.strip()]
+    sentences += [
         ["قال", "المتحدث", "باسم", "وزارة", "الخارجية", "الأمريكية", "في", "واشنطن", "أمس"],
+        ["زار", "مكة", "المكرمة", "والرياض", "وقالت", "رويترز"],
+        ["في"],
     ]
-    for tokens in sentences:
-        fast = sentence_features(tokens, model.lexicon)
-        slow = sentence_features(tokens, full)
-        assert all(set(a) <= set(b) for a, b in zip(fast, slow, strict=True))
-        assert model._tagger.tag(slow) == model.tag(tokens)
-    assert model.tag(SEED.split()) == model.tag(SEED.split())  # cached word entries give the same result
+    batch = model.tag_sentences(sentences)
+    for tokens, tags in zip(sentences, batch, strict=True):
+        assert crfsuite.tag(sentence_features(tokens, lex)) == tags == model.tag(tokens)
+    assert sum(t != "O" for tags in batch for t in tags) > 30  # the seed has entities to find
 
 
 def test_load_is_cached_and_empty_input() -> None:

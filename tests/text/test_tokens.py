@@ -1,7 +1,17 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from khabar.text.sentences import split_sentences
-from khabar.text.tokens import tokenize, words
+from khabar.text.tokens import token_spans, tokenize, words
+
+# Letters, harakat, Arabic-Indic and ASCII digits, number separators, punctuation, spaces of several
+# kinds, a zero-width joiner, an astral letter and a lone surrogate: every class the tokenizers tell apart.
+_MIXED = st.text(
+    alphabet=st.sampled_from([*"اbقُّ٣5.,٫٬،«»:!- \t\n\u00a0\u200d\u2028", "\U0001d400", "\ud800", "ـ", "²"]),
+    max_size=60,
+)
 
 
 def test_combining_marks_stay_inside_words() -> None:
@@ -33,3 +43,11 @@ def test_sentences_of_seed_paragraph() -> None:
     text = "وتسعى جمهوريات آسيا الوسطى الخمس إلى تقليل اعتمادها على روسيا. وتسارعت هذه الخطوة منذ غزو روسيا لأوكرانيا في فبراير 2022."
     assert len(split_sentences(text)) == 2
     assert split_sentences("") == []
+
+
+@given(_MIXED)
+def test_token_spans_equal_the_pattern_tokenizer(text: str) -> None:
+    starts, ends, is_word = token_spans(text)
+    assert list(zip(starts, ends, is_word, strict=True)) == [
+        (t.start, t.end, t.is_word) for t in tokenize(text)
+    ]

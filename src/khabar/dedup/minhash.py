@@ -30,11 +30,11 @@ MinHash
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
-import regex
+
+from khabar.text.charclass import LETTER, MARK, NUMBER, SEP, char_classes, codepoints
 
 __all__ = [
     "EMPTY_SIGNATURE_VALUE",
@@ -67,11 +67,6 @@ _MAX_N = 32
 _GRAM_MULT = (2 * np.arange(_MAX_N, dtype=np.uint64) + _U64(1)) * _U64(0xB7E151628AED2A6B)
 _BAND_MULT = _U64(0x9FB21C651E98DF25)
 
-# Character classes of WORD_RE (khabar.text.tokens): numbers are \p{N}+ joined by one of these
-# separators, words are \p{L}[\p{L}\p{M}]*.
-_NONE, _LETTER, _MARK, _NUMBER, _SEP = 0, 1, 2, 3, 4
-_NUMBER_SEPARATORS = ".,٫٬"
-
 # Upper bound on the (num_perm × shingles) uint64 work buffer of one signing chunk (8 MiB):
 # big enough to amortise numpy's per-call cost, small enough to stay near the CPU caches.
 _SIGN_CHUNK_ELEMS = 1 << 20
@@ -88,19 +83,6 @@ def _fmix64(x: np.ndarray) -> np.ndarray:
     x *= _F2
     x ^= x >> _S33
     return x
-
-
-@functools.cache
-def _char_classes() -> np.ndarray:
-    """Class of every code point, from the same ``regex`` Unicode tables WORD_RE uses (~0.15 s, once)."""
-    table = np.zeros(0x110000, dtype=np.uint8)
-    everything = "".join(map(chr, range(0x110000)))
-    for cls, pattern in ((_LETTER, r"\p{L}+"), (_MARK, r"\p{M}+"), (_NUMBER, r"\p{N}+")):
-        for m in regex.finditer(pattern, everything):
-            table[m.start() : m.end()] = cls
-    for ch in _NUMBER_SEPARATORS:
-        table[ord(ch)] = _SEP
-    return table
 
 
 # Powers of _CHAR_BASE and of its inverse mod 2^64, grown on demand up to _POW_CACHE_MAX.
@@ -125,11 +107,6 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
     return tables
 
 
-def _codepoints(text: str) -> np.ndarray:
-    # surrogatepass: a lone surrogate (broken JSON escapes) is just another non-word code point.
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-
-
 def _segment_hashes(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """uint64 hash of each token ``cp[starts[i]:ends[i]]``: fmix64 of the polynomial
     sum_j cp[s + j]·B^j mod 2^64, read off one prefix sum as (P[e] − P[s])·B^−s."""
@@ -147,16 +124,16 @@ def _segment_hashes(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
 
 def _tokenize(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(starts, ends)`` of the tokens ``WORD_RE.findall`` would return, computed on code points."""
-    cls = np.take(_char_classes(), cp)
-    number = cls == _NUMBER
+    cls = np.take(char_classes(), cp)
+    number = cls == NUMBER
     # A separator belongs to a number only between two digits: \p{N}+(?:[.,٫٬]\p{N}+)*.
     num = number.copy()
-    num[1:-1] |= (cls[1:-1] == _SEP) & number[:-2] & number[2:]
+    num[1:-1] |= (cls[1:-1] == SEP) & number[:-2] & number[2:]
     # A word is \p{L}[\p{L}\p{M}]*: a mark is in a word iff the character before it is. Marks are
     # rare in a matching key (harakat are folded away), so resolve them by index, a run at a time,
     # rather than with a cumulative scan over every character.
-    word = cls == _LETTER
-    marks = np.flatnonzero(cls == _MARK)
+    word = cls == LETTER
+    marks = np.flatnonzero(cls == MARK)
     marks = marks[marks > 0]
     while len(marks):
         joins = word[marks - 1]
@@ -235,7 +212,7 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
     lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     starts = np.zeros(len(words), dtype=np.int64)
     np.cumsum(lens[:-1], out=starts[1:])
-    cp = _codepoints("".join(words))
+    cp = codepoints("".join(words))
     return _segment_hashes(cp, starts, starts + lens)
 
 
@@ -275,7 +252,7 @@ def shingles_many(keys: Sequence[str], n: int = 5) -> tuple[np.ndarray, np.ndarr
 
 def _shingles_chunk(keys: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     # "\n" is no word character, so no token spans two keys.
-    cp = _codepoints("\n".join(keys))
+    cp = codepoints("\n".join(keys))
     starts, ends = _tokenize(cp)
     w = _segment_hashes(cp, starts, ends)
     key_start = np.zeros(len(keys), dtype=np.int64)

@@ -26,10 +26,11 @@ from khabar.parse.gazetteer import Place, lookup_place
 from khabar.record import Entity
 from khabar.text.keys import match_key
 from khabar.text.sentences import split_sentences
-from khabar.text.tokens import Token, tokenize
+from khabar.text.tokens import token_spans
 
 # Gazetteer kinds trusted on their own, without the tagger: cities are too often also words.
 _TRUSTED_KINDS = frozenset({"country", "capital", "region", "continent"})
+_ONE_LETTER_PROCLITICS = frozenset("وفبلك")
 _PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 _ORG_HEADS = frozenset(
     [
@@ -183,6 +184,11 @@ def _may_start_place(word: str) -> bool:
 
 def _place(words: Sequence[str], trusted_only: bool) -> tuple[int, Place] | None:
     """The place named by ``words`` (first word possibly with a proclitic): (chars cut, place)."""
+    return _place_of(tuple(words), trusted_only)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _place_of(words: tuple[str, ...], trusted_only: bool) -> tuple[int, Place] | None:
     rest = " ".join(words[1:])
     for cut, first in _strip_candidates(words[0]):
         name = f"{first} {rest}".strip()
@@ -215,56 +221,75 @@ def _bio_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return spans
 
 
-def _sentences(para: str, tokens: list[Token]) -> list[list[int]]:
-    """Token indices of each sentence of a paragraph."""
-    sentences: list[list[int]] = []
-    k = 0
-    for _, e in split_sentences(para):
-        sent = []
-        while k < len(tokens) and tokens[k].start < e:
-            sent.append(k)
+@dataclass(slots=True)
+class _Para:
+    """One paragraph's tokens as parallel lists (no object per token: an article has hundreds), their
+    tags, and which tokens an entity has taken."""
+
+    text: str
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    is_word: list[bool]  # a word or number, not punctuation
+    tags: list[str]
+    taken: list[bool]
+
+    @classmethod
+    def of(cls, text: str) -> _Para:
+        starts, ends, is_word = token_spans(text)
+        words = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+        return cls(text, words, starts, ends, is_word, ["O"] * len(words), [False] * len(words))
+
+
+def _sentences(para: _Para) -> list[tuple[int, int]]:
+    """Token index ranges ``[lo, hi)`` of each sentence of a paragraph."""
+    out: list[tuple[int, int]] = []
+    starts, n, k = para.starts, len(para.starts), 0
+    for _, e in split_sentences(para.text):
+        lo = k
+        while k < n and starts[k] < e:
             k += 1
-        if sent:
-            sentences.append(sent)
-    if k < len(tokens):
-        sentences.append(list(range(k, len(tokens))))
-    return sentences
-
-
-def _tag_article(paragraphs: Sequence[str], model: NerModel) -> list[tuple[list[Token], list[str]]]:
-    """Tokens and BIO tags of every paragraph; all the article's sentences go to the tagger in one
-    call, which scores and decodes them in batches."""
-    tokenized = [tokenize(para) for para in paragraphs]
-    where: list[tuple[int, list[int]]] = []
-    for p, (para, tokens) in enumerate(zip(paragraphs, tokenized, strict=True)):
-        where += [(p, sent) for sent in _sentences(para, tokens)]
-    tagged = model.tag_sentences([[tokenized[p][i].text for i in sent] for p, sent in where])
-    tags = [["O"] * len(tokens) for tokens in tokenized]
-    for (p, sent), sent_tags in zip(where, tagged, strict=True):
-        for i, t in zip(sent, sent_tags, strict=True):
-            tags[p][i] = t
-    return list(zip(tokenized, tags, strict=True))
+        if k > lo:
+            out.append((lo, k))
+    if k < n:
+        out.append((k, n))
+    return out
 
 
 def find_entities(paragraphs: Sequence[str], model: NerModel | None = None) -> list[Entity]:
     """Entities of an article, in reading order, with canonical forms and links."""
+    return find_entities_many([paragraphs], model)[0]
+
+
+def find_entities_many(
+    articles: Sequence[Sequence[str]], model: NerModel | None = None
+) -> list[list[Entity]]:
+    """``find_entities`` of each article (its paragraphs). The same result as one article at a time, only
+    cheaper: every sentence of every article goes to the tagger in one call, whose cost is mostly per
+    token position, not per sentence."""
     model = model or _model()
+    parsed = [[_Para.of(text) for text in paragraphs] for paragraphs in articles]
+    where = [(para, lo, hi) for paras in parsed for para in paras for lo, hi in _sentences(para)]
+    tagged = model.tag_sentences([para.words[lo:hi] for para, lo, hi in where])
+    for (para, lo, _), tags in zip(where, tagged, strict=True):
+        para.tags[lo : lo + len(tags)] = tags
+    return [_article_entities(paragraphs, paras) for paragraphs, paras in zip(articles, parsed, strict=True)]
+
+
+def _article_entities(paragraphs: Sequence[str], paras: list[_Para]) -> list[Entity]:
     spans: list[_Span] = []
-    per_para: list[tuple[list[Token], list[bool]]] = []
-    for p, (tokens, tags) in enumerate(_tag_article(paragraphs, model)):
-        taken = [False] * len(tokens)
-        for kind, a, b in _bio_spans(tags):
+    for p, para in enumerate(paras):
+        for kind, a, b in _bio_spans(para.tags):
             if kind == "LOC":
-                a, b = _extend_place(tokens, a, b)
-            spans.append(_Span(kind, p, tokens[a].start, tokens[b - 1].end))
+                a, b = _extend_place(para, a, b)
+            spans.append(_Span(kind, p, para.starts[a], para.ends[b - 1]))
             for i in range(a, b):
-                taken[i] = True
-        per_para.append((tokens, taken))
-    for p, (tokens, taken) in enumerate(per_para):
-        spans += _gazetteer_places(p, tokens, taken)
-        spans += _rule_orgs(p, tokens, taken)
+                para.taken[i] = True
+    for p, para in enumerate(paras):
+        spans += _gazetteer_places(p, para)
+        spans += _rule_orgs(p, para)
     _link(spans, paragraphs)
-    spans += _propagate_people(spans, paragraphs, per_para)
+    spans += _propagate_people(spans, paragraphs, paras)
     spans.sort(key=lambda s: (s.para, s.start))
     return [
         Entity(
@@ -281,74 +306,71 @@ def find_entities(paragraphs: Sequence[str], model: NerModel | None = None) -> l
     ]
 
 
-def _extend_place(tokens: list[Token], a: int, b: int) -> tuple[int, int]:
+def _extend_place(para: _Para, a: int, b: int) -> tuple[int, int]:
     """Extend a LOC span to the longest gazetteer name around it: آسيا → آسيا الوسطى to the right,
     آسيا → جنوب شرق آسيا to the left."""
+    words, is_word = para.words, para.is_word
     for extra in (2, 1):
-        words = [t.text for t in tokens[a : b + extra]]
-        if (
-            b + extra <= len(tokens)
-            and all(t.is_word for t in tokens[b : b + extra])
-            and _place(words, trusted_only=False)
-        ):
+        if b + extra <= len(words) and all(is_word[b : b + extra]) and _place(words[a : b + extra], False):
             b += extra
             break
     for extra in (2, 1):
-        if (
-            a - extra >= 0
-            and all(t.is_word for t in tokens[a - extra : a])
-            and _place([t.text for t in tokens[a - extra : b]], trusted_only=True)
-        ):
+        if a - extra >= 0 and all(is_word[a - extra : a]) and _place(words[a - extra : b], trusted_only=True):
             return a - extra, b
     return a, b
 
 
-def _gazetteer_places(p: int, tokens: list[Token], taken: list[bool]) -> list[_Span]:
+def _gazetteer_places(p: int, para: _Para) -> list[_Span]:
+    """Countries, capitals and regions the tagger missed: the longest trusted gazetteer name (3, 2 or 1
+    words) at each free word that may start one, left to right."""
     out = []
-    i = 0
-    while i < len(tokens):
-        if taken[i] or not tokens[i].is_word or not _may_start_place(tokens[i].text):
-            i += 1
+    words, is_word, taken = para.words, para.is_word, para.taken
+    free = 0  # words before this one are already part of a found name
+    for i in [i for i, w in enumerate(words) if is_word[i] and _may_start_place(w)]:
+        if i < free or taken[i]:
             continue
         for n in (3, 2, 1):
-            window = tokens[i : i + n]
-            if len(window) < n or any(taken[j] or not t.is_word for j, t in enumerate(window, start=i)):
+            if i + n > len(words) or any(taken[i : i + n]) or not all(is_word[i : i + n]):
                 continue
-            found = _place([t.text for t in window], trusted_only=True)
+            found = _place(words[i : i + n], trusted_only=True)
             if found:
                 cut, _ = found
-                out.append(_Span("LOC", p, window[0].start + cut, window[-1].end))
+                out.append(_Span("LOC", p, para.starts[i] + cut, para.ends[i + n - 1]))
                 for j in range(i, i + n):
                     taken[j] = True
-                i += n
+                free = i + n
                 break
-        else:
-            i += 1
     return out
 
 
-def _rule_orgs(p: int, tokens: list[Token], taken: list[bool]) -> list[_Span]:
+def _rule_orgs(p: int, para: _Para) -> list[_Span]:
     """وزارة الخارجية الصينية: a head noun (with an optional و/ب/ل proclitic), then up to three
     words that are not stop words, not taken, and not after a comma."""
     out = []
-    for i, tok in enumerate(tokens):
-        if taken[i] or not tok.is_word:
+    words, is_word, taken = para.words, para.is_word, para.taken
+    n = len(words)
+    for i in [i for i, w in enumerate(words) if is_word[i] and _may_head_org(w)]:
+        if taken[i]:
             continue
-        head = next((w for cut, w in _strip_candidates(tok.text) if w in _ORG_HEADS and cut <= 1), None)
-        if head is None:
-            continue
+        word = words[i]
+        head = next(w for cut, w in _strip_candidates(word) if w in _ORG_HEADS and cut <= 1)
         j = i + 1
-        while j < len(tokens) and j - i <= 3 and tokens[j].is_word and not taken[j]:
-            if tokens[j].text in _ORG_STOP:
+        while j < n and j - i <= 3 and is_word[j] and not taken[j]:
+            if words[j] in _ORG_STOP:
                 break
             j += 1
         if j - i < 2:
             continue
-        cut = len(tok.text) - len(head)
-        out.append(_Span("ORG", p, tok.start + cut, tokens[j - 1].end))
+        cut = len(word) - len(head)
+        out.append(_Span("ORG", p, para.starts[i] + cut, para.ends[j - 1]))
         for k in range(i, j):
             taken[k] = True
     return out
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _may_head_org(word: str) -> bool:
+    return any(w in _ORG_HEADS and cut <= 1 for cut, w in _strip_candidates(word))
 
 
 def _link(spans: list[_Span], paragraphs: Sequence[str]) -> None:
@@ -378,9 +400,7 @@ def _link(spans: list[_Span], paragraphs: Sequence[str]) -> None:
                 s.name_en = f"{base} ({s.country})" if base else None
 
 
-def _propagate_people(
-    spans: list[_Span], paragraphs: Sequence[str], per_para: list[tuple[list[Token], list[bool]]]
-) -> list[_Span]:
+def _propagate_people(spans: list[_Span], paragraphs: Sequence[str], paras: list[_Para]) -> list[_Span]:
     """Group person mentions: canonical = the longest full name containing the mention's words;
     a standalone first or last name of a full name elsewhere in the article is that person."""
     people = [s for s in spans if s.type == "PERS"]
@@ -398,20 +418,23 @@ def _propagate_people(
         words = paragraphs[s.para][s.start : s.end].split()
         containing = [n for n, ws in full_names.items() if set(words) <= set(ws)]
         s.canonical = max(containing, key=lambda n: (len(n), n)) if containing else " ".join(words)
+    if not by_part:
+        return []
     added = []
-    for p, (tokens, taken) in enumerate(per_para):
-        for i, tok in enumerate(tokens):
-            if taken[i] or not tok.is_word:
+    for p, para in enumerate(paras):
+        for i, word in enumerate(para.words):
+            if para.taken[i] or not para.is_word[i]:
                 continue
-            for cut, word in _strip_candidates(tok.text):
-                if cut > 1:  # a name takes one proclitic at most (لشي، وشي)
-                    continue
-                name = by_part.get(word)
-                if name:
-                    added.append(_Span("PERS", p, tok.start + cut, tok.end, canonical=name))
-                    taken[i] = True
-                    break
+            # a name takes one proclitic at most (لشي، وشي; للرئيس = ل + الرئيس)
+            cut, name = 0, by_part.get(word)
+            if name is None and len(word) >= 3 and word[0] in _ONE_LETTER_PROCLITICS:
+                cut, name = 1, by_part.get(word[1:])
+            if name is None and len(word) > 4 and word.startswith("لل"):
+                cut, name = 1, by_part.get("ال" + word[2:])
+            if name is not None:
+                added.append(_Span("PERS", p, para.starts[i] + cut, para.ends[i], canonical=name))
+                para.taken[i] = True
     return added
 
 
-__all__ = ["find_entities"]
+__all__ = ["find_entities", "find_entities_many"]

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
 import regex
+
+from khabar.text.charclass import LETTER, MARK, NUMBER, SEP, SPACE, char_classes, codepoints
 
 _NUMBER = r"\p{N}+(?:[.,٫٬]\p{N}+)*"
 _WORD = r"\p{L}[\p{L}\p{M}]*"
@@ -34,3 +37,33 @@ def tokenize(text: str) -> list[Token]:
 def words(text: str) -> list[str]:
     """The words and numbers of ``text``, punctuation left out."""
     return WORD_RE.findall(text)
+
+
+def token_spans(text: str) -> tuple[list[int], list[int], list[bool]]:
+    """``(starts, ends, is_word)`` of the tokens ``tokenize`` finds, computed on an array of code points:
+    several times faster on a paragraph than matching the pattern and making a ``Token`` per match."""
+    if not text:
+        return [], [], []
+    cls = np.take(char_classes(), codepoints(text))
+    number = cls == NUMBER
+    num = number.copy()  # a separator is in a number only between two digits
+    num[1:-1] |= (cls[1:-1] == SEP) & number[:-2] & number[2:]
+    word = cls == LETTER
+    marks = np.flatnonzero(cls == MARK)  # a mark is in a word iff the character before it is
+    marks = marks[marks > 0]
+    while len(marks):
+        joins = word[marks - 1]
+        if not joins.any():
+            break
+        word[marks[joins]] = True
+        marks = marks[~joins]
+    kind = word.view(np.uint8) + 2 * num.view(np.uint8)  # 0 other, 1 word, 2 number
+    # every other character is a token of its own, unless it is a space or a stray mark
+    kind[(kind == 0) & (cls != SPACE) & (cls != MARK)] = 3
+    edge = np.empty(len(kind) + 1, dtype=bool)  # edge[i]: a token may start at i / end before i
+    edge[0] = edge[-1] = True
+    np.not_equal(kind[1:], kind[:-1], out=edge[1:-1])
+    edge[1:-1] |= kind[1:] == 3
+    starts = np.flatnonzero(edge[:-1] & (kind != 0))
+    ends = np.flatnonzero(edge[1:] & (kind != 0)) + 1
+    return starts.tolist(), ends.tolist(), (kind[starts] < 3).tolist()

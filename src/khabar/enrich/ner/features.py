@@ -4,13 +4,11 @@ ANERcorp tokens keep their clitics (``والصين``, ``بالقاهرة``), so 
 the folded word first and fall back to the word with its proclitics removed; a name that merely starts with
 clitic-looking letters (``لبنان``, ``بغداد``) is found whole before any stripping.
 
-Speed: everything that depends on one word only (folded form, stem, affixes, shape, cluster ids, the
-features it contributes to its neighbours' windows) is computed once per distinct word and cached on the
-``Lexicon``; a sentence's features are then assembled by concatenating cached lists. Features are plain
-attribute strings (weight 1), the form crfsuite takes fastest. At tagging time the lexicon can be told the
-attributes the model actually weights (``Lexicon.restrict``): any other attribute is ignored by crfsuite
-anyway, so dropping it before the call changes no tag, only the cost. Training and tagging use the same
-``sentence_features``.
+Everything that depends on one word only (``Lexicon.values``: folded form, stem, affixes, shape, cluster
+ids) is the same wherever the word stands; the attributes it gives itself and lends its neighbours' windows
+are built from those values. ``sentence_features`` builds every attribute as a string, the form crfsuite
+trains on; the tagger (``khabar.enrich.ner.model``) reads the same attributes' weights from the values
+directly, so training and tagging score exactly the same attributes.
 
 Gazetteer marks come from khabar's own tables only: the place gazetteer (``khabar.parse.gazetteer``) and the
 agency/outlet table (``khabar.parse.agencies``); no external name list is needed at tagging time.
@@ -127,10 +125,9 @@ class _Word:
     heads: tuple[str, ...]
 
 
-_WINDOW_KEYS = ("w", "stem", "pre", "shape", "c0", "c1", "c2", "c")
-_OFFSETS = (-2, -1, 1, 2)
-_BOUND = {d: f"{d}:BOUND" for d in _OFFSETS}
-_BIGRAMS = ("bi-", "bi+", "cbi-", "cbi+")
+WINDOW_KEYS = ("w", "stem", "pre", "shape", "c0", "c1", "c2", "c")
+OFFSETS = (-2, -1, 1, 2)
+_BOUND = {d: f"{d}:BOUND" for d in OFFSETS}
 
 
 @dataclass
@@ -140,29 +137,14 @@ class Lexicon:
     clusters: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # folded word tuples -> kinds; None: khabar's place gazetteer and agency table
     phrases: dict[tuple[str, ...], tuple[str, ...]] | None = None
-    active: frozenset[str] | None = None  # attributes the model weights (tagging); None: keep all
     _words: dict[str, _Word] = field(default_factory=dict, init=False, repr=False)
     _starts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
-    # with ``active``: the (left, right) pairs of each weighted bigram attribute, by prefix
-    _pairs: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.phrases is None:
             self.phrases = default_phrases()
         for p in self.phrases:
             self._starts[p[0]] = max(self._starts.get(p[0], 0), len(p))
-
-    def restrict(self, attributes: frozenset[str] | None) -> None:
-        """Keep only these attributes from now on (those the model has weights for)."""
-        self.active = attributes
-        self._words.clear()
-        pairs: dict[str, set[tuple[str, str]]] = {p: set() for p in _BIGRAMS}
-        for a in attributes or ():
-            name, eq, value = a.partition("=")
-            if eq and name in pairs:
-                # every split: a word may itself hold "|"
-                pairs[name].update((value[:k], value[k + 1 :]) for k, ch in enumerate(value) if ch == "|")
-        self._pairs = {p: frozenset(v) for p, v in pairs.items()}
 
     def cluster(self, key: str) -> tuple[int, ...] | None:
         c = self.clusters.get(key)
@@ -179,7 +161,9 @@ class Lexicon:
             w = self._words[token] = self._make_word(token)
         return w
 
-    def _make_word(self, token: str) -> _Word:
+    def values(self, token: str) -> tuple[str, dict[str, str], tuple[str, ...]]:
+        """One word's folded key, its feature values by name (``w``, ``stem``, ``c1`` …; the attribute
+        ``name=value``) and the heads under which it may start a gazetteer phrase."""
         key = fold(token)
         pre, stem, suf = split_clitics(key)
         base = {
@@ -206,18 +190,18 @@ class Lexicon:
         else:
             for j, cid in enumerate(c):
                 base[f"c{j}"] = str(cid)
-        own = ["bias", *(f"{name}={value}" for name, value in base.items())]
-        win = {d: [f"{d}:{name}={base[name]}" for name in _WINDOW_KEYS if name in base] for d in _OFFSETS}
         heads = [key]
         if pre:
             heads.append(key[len(pre) :])
             if pre.endswith("ال"):
                 heads.append(stem)
-        active = self.active
-        if active is not None:
-            own = [a for a in own if a in active]
-            win = {d: [a for a in v if a in active] for d, v in win.items()}
-        return _Word(key, own, win, base.get("c1", "-"), tuple(dict.fromkeys(heads)))
+        return key, base, tuple(dict.fromkeys(heads))
+
+    def _make_word(self, token: str) -> _Word:
+        key, base, heads = self.values(token)
+        own = ["bias", *(f"{name}={value}" for name, value in base.items())]
+        win = {d: [f"{d}:{name}={base[name]}" for name in WINDOW_KEYS if name in base] for d in OFFSETS}
+        return _Word(key, own, win, base.get("c1", "-"), heads)
 
     def marks(self, words: list[_Word]) -> list[list[str]]:
         """``B-KIND``/``I-KIND`` marks where a gazetteer phrase covers the tokens (longest match per head);
@@ -264,14 +248,11 @@ def sentence_extras(words: list[_Word], lex: Lexicon) -> list[list[str]]:
     """The attributes of each token that depend on its neighbours, not on one word: sentence bounds,
     gazetteer marks (own and window), word and cluster bigrams."""
     marks = lex.marks(words)
-    active = lex.active
-    # at tagging time a bigram attribute is built only when the model weights that pair
-    bim, bip, cbim, cbip = (lex._pairs[p] for p in _BIGRAMS) if active is not None else (None,) * 4
     n = len(words)
     out: list[list[str]] = []
     for i, w in enumerate(words):
         f = ["gz=" + m for m in marks[i]]
-        for d in _OFFSETS:
+        for d in OFFSETS:
             j = i + d
             if 0 <= j < n:
                 if marks[j]:
@@ -280,17 +261,13 @@ def sentence_extras(words: list[_Word], lex: Lexicon) -> list[list[str]]:
                 f.append(_BOUND[d])
         if i > 0:
             p = words[i - 1]
-            if bim is None or (p.key, w.key) in bim:
-                f.append(f"bi-={p.key}|{w.key}")
-            if cbim is None or (p.c1, w.c1) in cbim:
-                f.append(f"cbi-={p.c1}|{w.c1}")
+            f.append(f"bi-={p.key}|{w.key}")
+            f.append(f"cbi-={p.c1}|{w.c1}")
         if i + 1 < n:
             q = words[i + 1]
-            if bip is None or (w.key, q.key) in bip:
-                f.append(f"bi+={w.key}|{q.key}")
-            if cbip is None or (w.c1, q.c1) in cbip:
-                f.append(f"cbi+={w.c1}|{q.c1}")
-        out.append(f if active is None else [a for a in f if a in active])
+            f.append(f"bi+={w.key}|{q.key}")
+            f.append(f"cbi+={w.c1}|{q.c1}")
+        out.append(f)
     return out
 
 
@@ -304,7 +281,7 @@ def sentence_features(tokens: list[str], lex: Lexicon) -> list[list[str]]:
     out: list[list[str]] = []
     for i, w in enumerate(words):
         f = w.own.copy()
-        for d in _OFFSETS:
+        for d in OFFSETS:
             j = i + d
             if 0 <= j < n:
                 f += words[j].win[d]
