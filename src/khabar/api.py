@@ -8,17 +8,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from khabar.engine.local import ordered_map
-from khabar.enrich.stage import STAGES
+from khabar.engine.local import ordered_map_batches
+from khabar.enrich.stage import STAGES, enrich, enrich_many
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, RawRecord, ReadError
 from khabar.io.discover import read_paths
 from khabar.io.records import read_articles
 from khabar.io.writers import ErrorWriter, open_writer
-from khabar.pipeline import RefineJob, _as_input
+from khabar.pipeline import RefineJob, _as_input, refine
 from khabar.record import Article
 
 __all__ = ["RefineRecord", "Summary", "process", "read_articles"]
 
+# Articles per batch: the tagger's cost is mostly per token position (Viterbi steps), so tagging the
+# sentences of many articles at once is cheaper per article; 32 measured as good as more.
+BATCH_SIZE = 32
 REPEAT_REASONS = frozenset({"repeated-paragraph", "repeated-body", "repeats-title"})
 DISPLAY_REASONS = frozenset(
     {"mojibake", "presentation-form", "invisible-char", "persian-letter", "whitespace"}
@@ -80,7 +83,44 @@ class RefineRecord:
         try:
             return self.job(_as_input(rec))
         except Exception as exc:  # a bug must not lose the rest of the corpus; the record is kept
-            return _Failed(rec.origin_file, rec.origin_record, f"refine failed: {exc!r}", rec.text[:2000])
+            return _failed(rec, exc)
+
+    def batch(self, recs: list[RawRecord | ReadError]) -> list[Article | ReadError | _Failed]:
+        """``self`` over each record of a batch: the same results, cheaper per article, as the
+        enrichment sees all the batch's articles at once (``enrich_many``). A record that fails
+        still fails alone: on an error the batch is enriched again one article at a time."""
+        out: list[Article | ReadError | _Failed] = list(recs)  # read errors pass through
+        refined: list[tuple[int, RawRecord, Article]] = []
+        published = self.job.published_default
+        for i, rec in enumerate(recs):
+            if isinstance(rec, RawRecord):
+                try:
+                    inp = _as_input(rec)
+                    refined.append(
+                        (i, rec, refine(inp.text, **inp.fields, stages=(), published_default=published))
+                    )
+                except Exception as exc:
+                    out[i] = _failed(rec, exc)
+        stages = self.job.stages
+        if not stages or not refined:
+            for i, _, article in refined:
+                out[i] = article
+            return out
+        try:
+            enriched = enrich_many([a for _, _, a in refined], stages, published)
+            for (i, _, _), article in zip(refined, enriched, strict=True):
+                out[i] = article
+        except Exception:
+            for i, rec, article in refined:
+                try:
+                    out[i] = enrich(article, stages, published)
+                except Exception as exc:
+                    out[i] = _failed(rec, exc)
+        return out
+
+
+def _failed(rec: RawRecord, exc: Exception) -> _Failed:
+    return _Failed(rec.origin_file, rec.origin_record, f"refine failed: {exc!r}", rec.text[:2000])
 
 
 def default_errors_path(output: str | None) -> str:
@@ -119,7 +159,7 @@ def process(
     try:
         records = counted(read_paths(list(paths), field_map=field_map, max_chars=max_chars))
         job = RefineRecord(RefineJob(tuple(stages), published))
-        for result in ordered_map(job, records, workers=workers):
+        for result in ordered_map_batches(job.batch, records, workers=workers, batch_size=BATCH_SIZE):
             if isinstance(result, Article):
                 writer.write(result)
                 summary.add(result)

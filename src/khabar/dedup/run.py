@@ -21,13 +21,13 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any
 
-from khabar.api import RefineRecord, _Failed
+from khabar.api import BATCH_SIZE, RefineRecord, _Failed
 from khabar.dedup.cluster import Clusters, find_clusters
 from khabar.dedup.config import DedupConfig
 from khabar.dedup.features import DedupDoc, FeatureBatch, compute_features, empty_batch
 from khabar.dedup.index import DedupIndex
 from khabar.dedup.report import DedupReport
-from khabar.engine.local import ordered_map
+from khabar.engine.local import ordered_map, ordered_map_batches
 from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, ReadError
 from khabar.io.discover import iter_files, read_paths
@@ -56,8 +56,11 @@ def iter_records(
         elif is_records_file(item):
             yield from iter_record_dicts(item)
         else:
-            for result in ordered_map(
-                refine_record, read_paths([item], field_map, max_chars), workers=workers
+            for result in ordered_map_batches(
+                refine_record.batch,
+                read_paths([item], field_map, max_chars),
+                workers=workers,
+                batch_size=BATCH_SIZE,
             ):
                 yield result.to_dict() if isinstance(result, Article) else result
 

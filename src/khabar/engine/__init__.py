@@ -1,5 +1,6 @@
-"""Executors: run a per-record function over a stream. They know nothing of text."""
+"""Executors: run a picklable function over a stream of items (or of batches), keeping input order.
+They know nothing of text."""
 
-from khabar.engine.local import ordered_map
+from khabar.engine.local import ordered_map, ordered_map_batches
 
-__all__ = ["ordered_map"]
+__all__ = ["ordered_map", "ordered_map_batches"]

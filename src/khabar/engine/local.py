@@ -7,6 +7,7 @@ of workers or on scheduling.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from multiprocessing import get_context
 from typing import TypeVar
 
@@ -25,3 +26,14 @@ def ordered_map(
     # spawn, not fork: forking a process that holds threads (rich's progress, pyarrow) can deadlock.
     with get_context("spawn").Pool(workers) as pool:
         yield from pool.imap(fn, items, chunksize=chunksize)
+
+
+def ordered_map_batches(
+    fn: Callable[[list[T]], list[R]], items: Iterable[T], workers: int = 1, batch_size: int = 32
+) -> Iterator[R]:
+    """``ordered_map`` for a function of a batch: ``fn`` gets consecutive lists of up to ``batch_size``
+    items and returns one result per item, in order; the results are yielded one by one."""
+    it = iter(items)
+    batches = iter(lambda: list(islice(it, batch_size)), [])
+    for results in ordered_map(fn, batches, workers=workers, chunksize=1):
+        yield from results

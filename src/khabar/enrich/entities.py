@@ -20,6 +20,8 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from khabar.enrich.ner.model import NerModel
 from khabar.parse.agencies import lookup_agency
 from khabar.parse.gazetteer import Place, lookup_place
@@ -231,14 +233,58 @@ class _Para:
     starts: list[int]
     ends: list[int]
     is_word: list[bool]  # a word or number, not punctuation
+    flags: list[int]  # _PLACE_START | _ORG_HEAD, per token (0 for punctuation)
     tags: list[str]
     taken: list[bool]
 
-    @classmethod
-    def of(cls, text: str) -> _Para:
-        starts, ends, is_word = token_spans(text)
-        words = [text[a:b] for a, b in zip(starts, ends, strict=True)]
-        return cls(text, words, starts, ends, is_word, ["O"] * len(words), [False] * len(words))
+
+def _paragraphs(texts: list[str]) -> list[_Para]:
+    """Tokens of many paragraphs, found in one pass over them joined by newlines (a newline is in no
+    token, so each token is where it would be in its own paragraph)."""
+    joined = "\n".join(texts)
+    starts, ends, is_word = (np.array(x) for x in token_spans(joined))
+    offsets = np.cumsum([0] + [len(t) + 1 for t in texts])
+    cuts = np.searchsorted(starts, offsets).tolist()
+    which = np.repeat(np.arange(len(texts)), np.diff(cuts))  # paragraph of each token
+    local_starts = (starts - offsets[which]).tolist()
+    local_ends = (ends - offsets[which]).tolist()
+    words = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    word_flags = _WORD_FLAGS
+    flags = [
+        (word_flags.get(w) if w in word_flags else _flags(w)) if ok else 0
+        for w, ok in zip(words, is_word.tolist(), strict=True)
+    ]
+    is_word_list = is_word.tolist()
+    out = []
+    for k, text in enumerate(texts):
+        lo, hi = cuts[k], cuts[k + 1]
+        n = hi - lo
+        out.append(
+            _Para(
+                text,
+                words[lo:hi],
+                local_starts[lo:hi],
+                local_ends[lo:hi],
+                is_word_list[lo:hi],
+                flags[lo:hi],
+                ["O"] * n,
+                [False] * n,
+            )
+        )
+    return out
+
+
+_PLACE_START, _ORG_HEAD = 1, 2
+_WORD_FLAGS: dict[str, int] = {}  # word -> flags, filled as words are met (cleared when large)
+
+
+def _flags(word: str) -> int:
+    if len(_WORD_FLAGS) >= 1 << 18:
+        _WORD_FLAGS.clear()
+    f = _WORD_FLAGS[word] = (_PLACE_START if _may_start_place(word) else 0) | (
+        _ORG_HEAD if _may_head_org(word) else 0
+    )
+    return f
 
 
 def _sentences(para: _Para) -> list[tuple[int, int]]:
@@ -268,7 +314,11 @@ def find_entities_many(
     cheaper: every sentence of every article goes to the tagger in one call, whose cost is mostly per
     token position, not per sentence."""
     model = model or _model()
-    parsed = [[_Para.of(text) for text in paragraphs] for paragraphs in articles]
+    flat = _paragraphs([text for paragraphs in articles for text in paragraphs])
+    parsed, at = [], 0
+    for paragraphs in articles:
+        parsed.append(flat[at : at + len(paragraphs)])
+        at += len(paragraphs)
     where = [(para, lo, hi) for paras in parsed for para in paras for lo, hi in _sentences(para)]
     tagged = model.tag_sentences([para.words[lo:hi] for para, lo, hi in where])
     for (para, lo, _), tags in zip(where, tagged, strict=True):
@@ -326,7 +376,7 @@ def _gazetteer_places(p: int, para: _Para) -> list[_Span]:
     out = []
     words, is_word, taken = para.words, para.is_word, para.taken
     free = 0  # words before this one are already part of a found name
-    for i in [i for i, w in enumerate(words) if is_word[i] and _may_start_place(w)]:
+    for i in [i for i, f in enumerate(para.flags) if f & _PLACE_START]:
         if i < free or taken[i]:
             continue
         for n in (3, 2, 1):
@@ -349,7 +399,7 @@ def _rule_orgs(p: int, para: _Para) -> list[_Span]:
     out = []
     words, is_word, taken = para.words, para.is_word, para.taken
     n = len(words)
-    for i in [i for i, w in enumerate(words) if is_word[i] and _may_head_org(w)]:
+    for i in [i for i, f in enumerate(para.flags) if f & _ORG_HEAD]:
         if taken[i]:
             continue
         word = words[i]

@@ -7,7 +7,7 @@ had none (``khabar process --published``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -50,19 +50,33 @@ def enrich(
     article: Article, stages: Iterable[str] = STAGES, published_default: str | date | None = None
 ) -> Article:
     """``article`` with the chosen layers filled in."""
+    return enrich_many([article], stages, published_default)[0]
+
+
+def enrich_many(
+    articles: Sequence[Article], stages: Iterable[str] = STAGES, published_default: str | date | None = None
+) -> list[Article]:
+    """``enrich`` of each article; the same result, cheaper per article: the entity tagger sees the
+    sentences of all of them in one call."""
     stages = set(stages)
     unknown = stages - set(STAGES)
     if unknown:
         raise ValueError(f"unknown enrichment stage(s): {', '.join(sorted(unknown))}")
+    found: list[list[Entity]] = [[] for _ in articles]
+    if "entities" in stages or "quotes" in stages:
+        from khabar.enrich.entities import find_entities_many
+
+        found = find_entities_many([a.paragraphs for a in articles])
+    return [_layers(a, stages, published_default, e) for a, e in zip(articles, found, strict=True)]
+
+
+def _layers(
+    article: Article, stages: set[str], published_default: str | date | None, entities: list[Entity]
+) -> Article:
     paragraphs = article.paragraphs
-    entities: list[Entity] = []
     dates: list[DateMention] = []
     numbers: list[NumberMention] = []
     quotes: list[Quote] = []
-    if "entities" in stages or "quotes" in stages:
-        from khabar.enrich.entities import find_entities
-
-        entities = find_entities(paragraphs)
     if "dates" in stages:
         from khabar.parse.dates import find_dates
 
@@ -79,8 +93,8 @@ def enrich(
     if "quotes" in stages:
         from khabar.enrich.quotes import find_quotes_in_article
 
-        for p, found in enumerate(find_quotes_in_article(paragraphs)):
-            for q in found:
+        for p, in_para in enumerate(find_quotes_in_article(paragraphs)):
+            for q in in_para:
                 ent = _speaker_entity(entities, p, q.speaker_start, q.speaker_end, q.speaker)
                 quotes.append(Quote(q.text, p, q.start, q.end, q.speaker, ent))
     if "entities" not in stages:

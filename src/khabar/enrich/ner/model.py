@@ -146,6 +146,7 @@ class NerModel:
         self._sums = np.zeros((1024, 5, n_labels))
         self._word_cluster = np.zeros(1024, dtype=np.int64)
         self._word_key = np.zeros(1024, dtype=np.int64)
+        self._may_start = np.zeros(1024, dtype=bool)  # the word may start a gazetteer phrase
         self._heads: list[tuple[str, ...]] = []
 
     @classmethod
@@ -204,7 +205,7 @@ class NerModel:
         end = start + len(tokens)
         if end > len(self._sums):
             size = max(end, 2 * len(self._sums))
-            for name in ("_sums", "_word_cluster", "_word_key"):
+            for name in ("_sums", "_word_cluster", "_word_key", "_may_start"):
                 old = getattr(self, name)
                 grown = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
                 grown[: len(old)] = old
@@ -217,6 +218,7 @@ class NerModel:
             self._row[token] = i
             self._keys.append(key)
             self._heads.append(tuple(h for h in heads if h in starts))
+            self._may_start[i] = bool(self._heads[-1])
             self._word_cluster[i] = self._cluster_id.get(values.get("c1", "-"), 0)
             self._word_key[i] = self._key_id.get(key, 0)
             bounds.append(len(index))
@@ -267,11 +269,11 @@ class NerModel:
         """Gazetteer phrase marks (``gz=B-PL-country`` …) on the tokens a phrase covers and, as ``d:gz=``,
         on the tokens within two of them; as ``Lexicon.marks``: longest phrase per head, marks deduplicated.
         ``first``/``end``: where each token's sentence starts and ends (exclusive)."""
-        heads = self._heads
-        row_list = rows.tolist()
-        candidates = [i for i, r in enumerate(row_list) if heads[r]]
+        candidates = np.flatnonzero(self._may_start[rows]).tolist()
         if not candidates:
             return
+        heads = self._heads
+        row_list = rows.tolist()
         phrases = self.lexicon.phrases
         assert phrases is not None
         lengths_from, keys = self._phrase_lengths, self._keys

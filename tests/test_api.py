@@ -1,0 +1,50 @@
+"""The batched refine path (``RefineRecord.batch``) behind ``khabar process``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import khabar.enrich.stage as stage
+from khabar.api import RefineRecord, _Failed
+from khabar.engine.local import ordered_map_batches
+from khabar.io.base import RawRecord, ReadError
+from khabar.pipeline import RefineJob
+
+
+def _records(seed_text: str) -> list[RawRecord | ReadError]:
+    lines = [line for line in seed_text.splitlines() if line.strip()]
+    recs: list[RawRecord | ReadError] = [
+        RawRecord(text="\n".join(lines[i : i + 3]), origin_file="a.jsonl", origin_record=i + 1)
+        for i in range(0, len(lines), 3)
+    ]
+    recs.insert(2, ReadError("a.jsonl", 99, "broken JSON"))
+    recs.append(RawRecord(text=seed_text, origin_file="seed.txt", origin_record=1, published="2025-06-16"))
+    return recs
+
+
+def test_batch_equals_one_record_at_a_time(seed_text: str) -> None:
+    recs = _records(seed_text)
+    job = RefineRecord(RefineJob(published_default="2025-06-16"))
+    one_by_one = [job(r) for r in recs]
+    assert job.batch(recs) == one_by_one
+    assert list(ordered_map_batches(job.batch, recs, batch_size=3)) == one_by_one
+    assert any(a.entities for a in one_by_one if not isinstance(a, ReadError))
+    assert isinstance(one_by_one[2], ReadError)
+
+
+def test_a_failing_article_fails_alone(seed_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    recs = [r for r in _records(seed_text) if isinstance(r, RawRecord)]
+    bad = replace(recs[1], text=recs[1].text + "\nBOOM")
+    real = stage._layers
+
+    def layers(article, *args):  # type: ignore[no-untyped-def]
+        if any("BOOM" in p for p in article.paragraphs):
+            raise RuntimeError("boom")
+        return real(article, *args)
+
+    monkeypatch.setattr(stage, "_layers", layers)
+    out = RefineRecord().batch([recs[0], bad, recs[2]])
+    assert isinstance(out[1], _Failed) and "boom" in out[1].reason and out[1].record == bad.origin_record
+    assert out[0] == RefineRecord()(recs[0]) and out[2] == RefineRecord()(recs[2])
