@@ -1,7 +1,8 @@
 """Labelled dev sets whose text lives in the shared SaudiNewsNet corpus, rebuilt at run time.
 
 Project rule: corpus text is never copied into the repo. ``benchmarks/data/quotes_dev.jsonl`` and the
-corpus items of ``benchmarks/data/dates_labelled.jsonl`` therefore hold *references*, not text:
+corpus items of ``benchmarks/data/dates_labelled.jsonl`` therefore hold *references*, not text (so does the
+held-out ``benchmarks/data/quotes_test.jsonl``, read by :func:`load_quotes_test`):
 
 * ``zip`` and ``url``: the SaudiNewsNet file (``$KHABAR_SHARED/data/saudinewsnet/<zip>``, one JSON
   array of articles) and the article in it (urls are unique across the corpus);
@@ -34,6 +35,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "benchmarks" / "data"
 QUOTES = DATA / "quotes_dev.jsonl"
+QUOTES_TEST = DATA / "quotes_test.jsonl"  # held out from tuning; batches A and B, see its _meta lines
 DATES = DATA / "dates_labelled.jsonl"
 CORPUS = "saudinewsnet"
 
@@ -169,6 +171,17 @@ def load_quotes(path: Path = QUOTES, shared: Path | None = None) -> list[dict[st
             }
         )
     return rows
+
+
+def load_quotes_test(
+    shared: Path | None = None, batch: str | None = None, path: Path = QUOTES_TEST
+) -> list[dict[str, Any]]:
+    """The held-out quote test set (``quotes_test.jsonl``): rows as :func:`load_quotes`, each with its
+    ``batch`` (``A``: labelled first, its baseline errors were read; ``B``: the blind check), all of them or
+    those of one ``batch``. Raises :class:`CorpusUnavailable` without the corpus."""
+    batches = [item.get("batch", "A") for item in read_jsonl(path)]
+    rows = [{**row, "batch": b} for row, b in zip(load_quotes(path, shared), batches, strict=True)]
+    return [r for r in rows if batch is None or r["batch"] == batch]
 
 
 def load_dates(path: Path = DATES, shared: Path | None = None) -> tuple[list[dict[str, Any]], str | None]:

@@ -14,10 +14,12 @@ import khabar
 from benchmarks import quotes as bench
 from benchmarks.devsets import (
     QUOTES,
+    QUOTES_TEST,
     CorpusUnavailable,
     DevSetDrift,
     clean,
     load_quotes,
+    load_quotes_test,
     missing_reason,
     read_jsonl,
     short_hash,
@@ -125,6 +127,203 @@ def test_reversed_and_unclosed_marks() -> None:
     assert q.text == "لابد أن يدرك الجميع أن برامج النادي ليست مناشط منبرية فقط"
 
 
+def _pairs(paragraph: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in find_quotes(paragraph)]
+
+
+def test_nested_straight_quotes_stay_inside_the_outer_quote() -> None:
+    p = 'وقال النائب: "هذه التصريحات لن تعيده إلى ما يسمى ب " العملية السياسية" التي انتهت منذ زمن بعيد".'
+    assert _pairs(p) == [
+        ('هذه التصريحات لن تعيده إلى ما يسمى ب " العملية السياسية" التي انتهت منذ زمن بعيد', "النائب")
+    ]
+    # two quotes in a row are still two quotes
+    p = 'وقال المدرب "الفريق جاهز للمباراة المقبلة" وأضاف "نحترم المنافس كثيرا ونحترم جمهوره".'
+    assert [t for t, _ in _pairs(p)] == ["الفريق جاهز للمباراة المقبلة", "نحترم المنافس كثيرا ونحترم جمهوره"]
+
+
+def test_subject_ends_before_an_object_with_a_possessive_suffix() -> None:
+    p = 'وتابع الوزير تصريحاته بالتأكيد على الخطة، وقال "سنبدأ التنفيذ خلال الشهر المقبل في كل المناطق".'
+    assert _pairs(p) == [("سنبدأ التنفيذ خلال الشهر المقبل في كل المناطق", "الوزير")]
+    p = 'وقدم اللاعب فهد العتيبي شكره للجماهير، وقال: "الفوز اليوم جاء بجهد كل اللاعبين".'
+    assert _pairs(p) == [("الفوز اليوم جاء بجهد كل اللاعبين", "اللاعب فهد العتيبي")]
+    p = 'وقال الحارس لزملائه "سنعود أقوى في المباراة القادمة بإذن الله".'
+    assert _pairs(p) == [("سنعود أقوى في المباراة القادمة بإذن الله", "الحارس")]
+    # a name ending in ه, and ة written ه before a genitive, are kept
+    p = 'وقال بدر باسلمه للصحافيين "إنها بداية تشغيل المطار من جديد".'
+    assert _pairs(p) == [("إنها بداية تشغيل المطار من جديد", "بدر باسلمه")]
+    p = 'وقال المتحدث باسم وزاره الصحه: "لا توجد إصابات جديدة بالفيروس اليوم".'
+    assert _pairs(p) == [("لا توجد إصابات جديدة بالفيروس اليوم", "المتحدث باسم وزاره الصحه")]
+
+
+def test_subject_ends_before_what_is_sent_and_after_a_blessing() -> None:
+    p = (
+        "وبعث الأمير فيصل بن خالد أمير المنطقة برقية تهنئة للفائزين قال فيها: "
+        "«أهنئكم بهذا الإنجاز الكبير الذي يرفع اسم الوطن»."
+    )
+    assert _pairs(p) == [
+        ("أهنئكم بهذا الإنجاز الكبير الذي يرفع اسم الوطن", "الأمير فيصل بن خالد أمير المنطقة")
+    ]
+    p = 'ومن ذلك قول موسى عليه السلام لقومه "استعينوا بالله واصبروا إن الأرض لله".'
+    assert _pairs(p) == [("استعينوا بالله واصبروا إن الأرض لله", "موسى عليه السلام")]
+
+
+def test_fi_after_a_name_is_an_adjunct_after_an_office_a_place() -> None:
+    p = "وقال خلفان في سلسلة تغريدات: «على الجميع أن يتحلى بالحكمة في هذه المرحلة»."
+    assert _pairs(p) == [("على الجميع أن يتحلى بالحكمة في هذه المرحلة", "خلفان")]
+    p = "وقال مسؤول في وزارة الصحة: «الوضع تحت السيطرة ولا داعي للقلق»."
+    assert _pairs(p) == [("الوضع تحت السيطرة ولا داعي للقلق", "مسؤول في وزارة الصحة")]
+    p = "وقال للصحفيين في إفادة عبر الهاتف «لدينا آلاف الحالات في ثلاث دول»."
+    assert _pairs(p) == [("لدينا آلاف الحالات في ثلاث دول", None)]
+    p = 'وقال الوزير أمس الأول إن "الحكومة ستعلن الميزانية الجديدة قريبا".'
+    assert _pairs(p) == [("الحكومة ستعلن الميزانية الجديدة قريبا", "الوزير")]
+
+
+def test_newspaper_names_need_their_article() -> None:
+    p = "وأضاف الشيخ ناصر المبعوث لمدينة سيدني «كما أشكر المركز الإسلامي على تعاونه معنا»."
+    assert _pairs(p) == [("كما أشكر المركز الإسلامي على تعاونه معنا", "الشيخ ناصر المبعوث لمدينة سيدني")]
+
+
+def test_short_quotes_only_when_marked_as_someones_words() -> None:
+    p = 'أعلن المكتب أمس أن الحكومة تعتبر أن المشكلة قد "حلت بالكامل" بعد الاتفاق.'
+    assert _pairs(p) == [("حلت بالكامل", "المكتب")]
+    p = "وقال متحدث باسم الرئاسة إن الرئيس سيزور البلاد «في الأيام المقبلة»."
+    assert _pairs(p) == [("في الأيام المقبلة", "متحدث باسم الرئاسة")]
+    p = 'وتمسك الحوثي بأنه يمثل "الشرعية الثورية"، حسب تعبيره، في المفاوضات.'
+    assert _pairs(p) == [("الشرعية الثورية", "الحوثي")]
+    p = 'وسقطت اللوحة على المذيع الذي صاح "يا ساتر" أمام الكاميرا.'
+    assert _pairs(p) == [("يا ساتر", "المذيع")]
+    # a quoted noun phrase in a complement may be a name or a term: not a quote
+    assert find_quotes("وأكدت الهيئة أن الأسرى موزعون على ثلاثة سجون هي «عوفر ومجدو»، دون محاكمة.") == []
+    assert find_quotes('وأوضح أن الشركة نقلت الطلبات لمجموعة "الطيار للسفر" خلال العام.') == []
+    assert find_quotes('وذكر البيان أن القوات تسلمت دبابات "أبرامز ام1" في القاعدة.') == []
+
+
+def test_names_and_lists_in_marks_are_not_quotes() -> None:
+    assert find_quotes('أعلنت "الشركة الوطنية للخدمات الأرضية" أن عضوا في مجلس الإدارة استقال.') == []
+    assert find_quotes("وأشار إلى جهات تشريعية، مثل: «مجلس الشورى وهيئة الخبراء»، أخذت بالمقترحات.") == []
+    assert find_quotes("ذكرت محطة «سي بي إس نيوز» أن البيت الأبيض أغلق لفترة وجيزة.") == []
+    assert find_quotes('كما تراجع بند "الاحتياطي لدى صندوق النقد الدولي" بنسبة كبيرة.') == []
+
+
+def test_a_source_named_right_after_the_quote_wins() -> None:
+    p = 'ذكر بيان للسفارة أن الشحنة وصلت أمس، وذلك "في إطار الدعم المستمر للشركاء"، حسب البيان.'
+    assert _pairs(p) == [("في إطار الدعم المستمر للشركاء", "البيان")]
+    p = "وشدد على ضرورة الحل، «وقد اتفق الجانبان على ذلك خلال اللقاء»، حسبما أضاف المتحدث."
+    assert _pairs(p) == [("وقد اتفق الجانبان على ذلك خلال اللقاء", "المتحدث")]
+
+
+def test_came_in_a_source() -> None:
+    p = "وورد في كتب السيرة: «أن الرجل جاء يسأل عن أمر دينه فأجابه»."
+    assert _pairs(p) == [("أن الرجل جاء يسأل عن أمر دينه فأجابه", "كتب السيرة")]
+    p = "ومن تلك الأمثال قولهم: «أثقل من جبل»، وهو مثل معروف."
+    assert _pairs(p) == [("أثقل من جبل", None)]
+
+
+def test_implicit_subject_from_an_earlier_agent() -> None:
+    p = (
+        "وفي إجابة عن سؤال حول الخطة، رفض سميث خلال المؤتمر تأكيد هذا الاحتمال. "
+        "وقال: «نحن نتحدث مع الجميع ولا أريد أن أستبق القرارات»."
+    )
+    assert _pairs(p) == [("نحن نتحدث مع الجميع ولا أريد أن أستبق القرارات", "سميث")]
+    p = (
+        "واحتفى رئيس البعثة باللاعبين في الفندق وعبر مدير المنتخب خالد سعد عن سعادته وقال: "
+        '"الجميع سعيد جدا ونريد مواصلة النتائج المميزة".'
+    )
+    assert _pairs(p) == [("الجميع سعيد جدا ونريد مواصلة النتائج المميزة", "مدير المنتخب خالد سعد")]
+    p = (
+        "والمحامي خالد فؤاد، صاحب خبرة طويلة في القضايا الدستورية. ويضيف أن «القانون الجديد يحتاج "
+        "إلى مراجعة شاملة قبل تطبيقه»."
+    )
+    assert _pairs(p) == [("القانون الجديد يحتاج إلى مراجعة شاملة قبل تطبيقه", "المحامي خالد فؤاد")]
+    p = "وفي سياق متصل بعث الأمير سلطان برقية للرئيس جاء فيها، «أشكركم على حسن الاستقبال وكرم الضيافة»."
+    assert _pairs(p) == [("أشكركم على حسن الاستقبال وكرم الضيافة", "الأمير سلطان")]
+    # the object of a verb whose subject is hidden is nobody's name
+    p = "ووجه كلامه لرئيس النادي بالقول: «للصبر حدود ونحن ننتظر القرار»."
+    assert _pairs(p) == [("للصبر حدود ونحن ننتظر القرار", None)]
+    # an inscription has no writer
+    p = "ورفع الأطفال لوحات كتب عليها «شكرا لكل من ساهم في نجاح المهرجان»."
+    assert _pairs(p) == [("شكرا لكل من ساهم في نجاح المهرجان", None)]
+
+
+def test_carry_prefers_the_last_speaking_subject_to_a_source() -> None:
+    p = (
+        'وأكد رئيس النادي ياسر الموسى أن التعاقدات تمت حسب رؤية المدرب، وقال: "سندعم الفريق بعناصر أخرى '
+        'قريبا".'
+    )
+    assert _pairs(p) == [("سندعم الفريق بعناصر أخرى قريبا", "رئيس النادي ياسر الموسى")]
+    p = "وقال يلدز إن الهجوم وقع ليلا، حسبما ذكرت وكالة الأناضول. وأضاف: «تمكنا من إخماد الحريق بسرعة»."
+    assert _pairs(p) == [("تمكنا من إخماد الحريق بسرعة", "يلدز")]
+
+
+def test_relative_clauses_agreement_and_resumptive_pronouns() -> None:
+    p = "وانتقد أردوغان خلال زيارته الدول التي قال إنها تحاول «إلقاء اللوم على تركيا وحدها» في الأزمة."
+    assert _pairs(p) == [("إلقاء اللوم على تركيا وحدها", "أردوغان")]
+    p = "وحققوا أمنيتها التي غردت بها قائلة: «اللهم ارزقني من يدعو لي بعد موتي»."
+    assert _pairs(p) == [("اللهم ارزقني من يدعو لي بعد موتي", None)]
+    p = "وقالت الوزيرة التي تحدثت للصحفيين: «سنواصل العمل على تطوير القطاع الصحي»."
+    assert _pairs(p) == [("سنواصل العمل على تطوير القطاع الصحي", "الوزيرة")]
+
+
+def test_negated_verb_is_not_an_attribution() -> None:
+    p = "وأضاف الباحث، الذي لم يذكر توقيت الحادثة «الأم وجدت أطفالها الثلاثة موتى في الصباح»."
+    assert _pairs(p) == [("الأم وجدت أطفالها الثلاثة موتى في الصباح", "الباحث")]
+
+
+def test_auxiliary_kana_before_the_subject() -> None:
+    p = "وانفجر الصاروخ بعد دقائق، فيما كان المعلق يقول “لقد انفجر الصاروخ ولا نعلم ما الذي جرى”."
+    assert _pairs(p) == [("لقد انفجر الصاروخ ولا نعلم ما الذي جرى", "المعلق")]
+    p = 'وكان الناقد قد ذكر أن الرواية تستحق الجائزة، وقال "إنها أهم عمل صدر هذا العام في المملكة".'
+    assert _pairs(p) == [("إنها أهم عمل صدر هذا العام في المملكة", "الناقد")]
+
+
+def test_long_svo_subject_after_an() -> None:
+    p = 'يذكر أن عبدالعزيز كابراوي نائب وزير النقل الماليزي قال "من شبه المؤكد أن الجناح من الطائرة".'
+    assert _pairs(p) == [("من شبه المؤكد أن الجناح من الطائرة", "عبدالعزيز كابراوي نائب وزير النقل الماليزي")]
+
+
+def test_temporal_an_does_not_chain_reporting_verbs() -> None:
+    p = "وقال مكتب رئيس الوزراء إن الطائرات قصفت المواقع بعد أن قالت أنقرة: «ستتخذ كل الإجراءات الضرورية»."
+    assert _pairs(p) == [("ستتخذ كل الإجراءات الضرورية", "أنقرة")]
+    # a complementizer does chain them (the first speaker reports the second's view)
+    p = 'أعلن الكرملين أن روسيا تعتبر أن "قضية السفينتين تمت تسويتها تماما".'
+    assert _pairs(p) == [("قضية السفينتين تمت تسويتها تماما", "الكرملين")]
+
+
+def test_phrase_edges_prepositions_and_glued_punctuation() -> None:
+    # في kept for what may follow is dropped when the phrase stops after it
+    p = 'وأكد الوزير في برقيته "تضامننا الكامل معكم في هذا المصاب الجلل".'
+    assert _pairs(p) == [("تضامننا الكامل معكم في هذا المصاب الجلل", "الوزير")]
+    # punctuation glued to the opening mark is not part of the speaker
+    p = 'وأضاف المتحدث:"نحن لا نعتبر الرجل خطرا على أحد".'
+    assert _pairs(p) == [("نحن لا نعتبر الرجل خطرا على أحد", "المتحدث")]
+    # a lone colon before a list does not hide the word that announces it
+    p = 'وأوضح القائد أن العرض شمل حركات منها :" السهم، الصقر، الدرع، الرمح، التنين".'
+    assert find_quotes(p) == []
+
+
+def test_object_right_after_the_verb_hides_the_subject() -> None:
+    p = "قالت الفنانة ريم إنها سعيدة. وتابعت حديثها بصوت متقطع: «أشعر بأنني ولدت من جديد اليوم»."
+    assert _pairs(p) == [("أشعر بأنني ولدت من جديد اليوم", "الفنانة ريم")]
+    # a kinship noun with a possessive is the subject itself
+    p = "تقول والدته سلمى “إنه يتحسن كل يوم ونحمد الله على ذلك”."
+    assert _pairs(p) == [("إنه يتحسن كل يوم ونحمد الله على ذلك", "والدته سلمى")]
+
+
+def test_article_carries_a_speaker_named_without_quote_marks() -> None:
+    paras = [
+        "وقال الوزير خالد الفالح إن السوق تتعافى بسرعة.",
+        "واستقبل الأمير سلطان بن سلمان في مكتبه الوفد الزائر.",
+        "وقال: «نرحب بكم في بلدكم الثاني ونتمنى لكم التوفيق»",
+    ]
+    got = find_quotes_in_article(paras)
+    assert [(q.text, q.speaker) for qs in got for q in qs] == [
+        ("نرحب بكم في بلدكم الثاني ونتمنى لكم التوفيق", "الأمير سلطان بن سلمان")
+    ]
+    assert got[2][0].speaker_start is None
+    got = find_quotes_in_article(paras[:1] + paras[2:])
+    assert got[1][0].speaker == "الوزير خالد الفالح"
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
@@ -174,6 +373,35 @@ def test_dev_set_stores_references_not_text() -> None:
             assert set(q) == {"start", "end", "speaker_start", "speaker_end"}, q
 
 
+def test_test_set_is_held_out_and_stores_references() -> None:
+    items = read_jsonl(QUOTES_TEST)
+    for item in items:
+        assert set(item) == {"origin", "zip", "url", "span", "sha1", "quotes", "batch"}, item
+        assert item["origin"] == "saudinewsnet" and item["batch"] in ("A", "B")
+        for q in item["quotes"]:
+            assert set(q) == {"start", "end", "speaker_start", "speaker_end"}, q
+    for batch in ("A", "B"):  # each batch: >= 60 paragraphs with quotes, and negatives
+        part = [it for it in items if it["batch"] == batch]
+        assert sum(1 for it in part if it["quotes"]) >= 60
+        assert sum(1 for it in part if not it["quotes"]) >= 60
+    # no article of the dev set, and one paragraph per article
+    urls = [it["url"] for it in items]
+    assert len(set(urls)) == len(urls)
+    assert not set(urls) & {it["url"] for it in read_jsonl(QUOTES)}
+
+
+def test_test_set_loader_by_batch() -> None:
+    reason = missing_reason()
+    if reason:
+        pytest.skip(f"quote test set needs the corpus: {reason}")
+    rows = load_quotes_test()
+    a, b = load_quotes_test(batch="A"), load_quotes_test(batch="B")
+    assert (
+        len(rows) == len(a) + len(b) and {r["batch"] for r in a} == {"A"} and {r["batch"] for r in b} == {"B"}
+    )
+    assert all(r["paragraph"][q["start"] : q["end"]] == q["text"] for r in rows for q in r["quotes"])
+
+
 def _fake_shared(root: Path, content: str) -> Path:
     folder = root / "data" / "saudinewsnet"
     folder.mkdir(parents=True)
@@ -217,6 +445,15 @@ def test_dev_set_goal() -> None:
     assert len(rows) >= 100 and sum(len(r["quotes"]) for r in rows) >= 100
     res, _ = bench.score(rows)
     assert res["quote_P_exact"] >= 90 and res["quote_R_exact"] >= 90
-    assert res["speaker_P_exact"] >= 90 and res["speaker_P_partial"] >= 90
-    # speaker recall is below the 90% goal (see benchmarks/results/quotes.md); guard against regressions
-    assert res["speaker_R_partial"] >= 83
+    assert res["speaker_P_exact"] >= 90 and res["speaker_R_exact"] >= 90
+
+
+def test_test_set_regression_guard() -> None:
+    """Held-out figures (benchmarks/results/quotes.md): speaker recall is well below the dev goal there;
+    these floors only catch regressions, they are not a target to tune to."""
+    reason = missing_reason()
+    if reason:
+        pytest.skip(f"quote test set needs the corpus: {reason}")
+    res, _ = bench.score(load_quotes_test())
+    assert res["quote_P_exact"] >= 88 and res["quote_R_exact"] >= 88
+    assert res["speaker_P_exact"] >= 80 and res["speaker_R_exact"] >= 67

@@ -5,28 +5,37 @@ with their speaker, as written, when the paragraph names one:
 
 * **Quote marks.** ``«…»``; curly ``“…”`` and the reversed ``”…“`` of Saudi sites (curly marks are paired
   as toggles, like straight ``"``, with a light opener/closer test on the neighbouring characters);
-  nested pairs are reported as part of the outer quote. An opening mark left unclosed at the end of the
-  paragraph is a quote to the end when it is introduced (``أن "…``, ``: «…``).
-* **Real quotes only.** A span is a quotation when it has ≥ 4 words, or when a colon introduces it; never
-  right after a title word (``بعنوان``, ``شعار``, ``مسلسل``, ``صحيفة`` …) or a clitic glued to the mark
-  (``لـ"عين اليوم"``, ``بـ«المقبولة»``). Short names and scare quotes are thus skipped.
+  nested pairs are reported as part of the outer quote, straight ones too when the marks' shape shows it
+  (``"… ب " العملية السياسية" التي …"``). An opening mark left unclosed at the end of the paragraph is a
+  quote to the end when it is introduced (``أن "…``, ``: «…``).
+* **Real quotes only.** A span is a quotation when it has ≥ 4 words, or when a colon introduces it (not a
+  list: ``مثل: «…»``); never right after a title word (``بعنوان``, ``شعار``, ``صحيفة``, ``محطة``, ``المدعو``
+  …), a clitic glued to the mark (``لـ"عين اليوم"``, ``بـ«المقبولة»``), or between a verb and its أن
+  (``أعلنت "الشركة …" أن``). A 2-3 word span is a quote only when marked as someone's words: followed by
+  ``حسب تعبيره``, right after a shout (``صاح "يا ساتر"``), or a verb phrase after قد / a prepositional
+  phrase inside a reported complement (``أن القضية قد "تمت تسويتها تماما"``, ``«في الأسابيع المقبلة»``).
+  Short names, terms and scare quotes are thus skipped.
 * **Speakers.** The nearest attribution before the quote in its sentence: a reporting verb (قال، صرح، أعلن،
-  أكد، أضاف، أوضح، أشار، ذكر، شدد، لفت، اعتبر، رأى، كشف، تابع، أفاد، روى، نقل … with و/ف, ت/وا/ن/ا
-  and present forms يقول/تقول …) followed by its subject (VSO) up to a stop (أن/إن/بأن/أنه, ``:``, a
-  quote mark, time words, weekday names, ``في بيان``/``خلال``/``عبر``, ``لـ`` + addressee, relative
-  pronouns …), or preceded by it (SVO: ``روحاني قال:``, ``أبو زيد الذي أشار إلى أن``); or بحسب/حسب/وفق/
-  وفقا لـ/نقلا عن + source (``بحسب ما أعلنت X`` → X); or, when nothing precedes the quote in its sentence, an
-  attribution right after it (``«…»، قال الوزير`` / ``"…"، وفق القسام``). In ``المتحدث باسم …، غوه
-  جياكون`` the apposition after the comma names the person (``غوه جياكون``) unless it starts with a
-  definite title (``الأخت ماريا تيريزا، الراهبة …`` keeps the name before the comma).
+  أكد، أضاف، أوضح، أشار، ذكر، شدد، لفت، اعتبر، رأى، كشف، تابع، أفاد، روى، نقل، صاح … with و/ف, ت/وا/ن/ا
+  and present forms يقول/تقول …; not when negated: ``لم يذكر``) followed by its subject (VSO) up to a stop
+  (أن/إن/بأن/أنه, ``:``, a quote mark, time words, ``في بيان``/``خلال``/``عبر``, ``لـ`` + addressee, relative
+  pronouns, an object with a possessive suffix ``تصريحاته``/``شكره``, what is sent ``برقية``/``الشكر``, في
+  after a name ``خلفان في سلسلة`` …), or preceded by it (SVO: ``روحاني قال:``, ``كان المعلق يقول``, ``وكان
+  الناقد قد ذكر``, ``أبو زيد الذي أشار`` when the relative agrees and has no resumptive pronoun: ``الدول
+  التي قال إنها`` is an object); or بحسب/حسب/حسبما/وفق/نقلا عن + source (``بحسب ما أعلنت X`` → X); or
+  ``جاء/ورد في X``; or an attribution right after the quote (``«…»، قال الوزير``, ``"…"، حسب البيان``, the
+  latter winning over one before it). In ``المتحدث باسم …، غوه جياكون`` the apposition after the comma
+  names the person (``غوه جياكون``) unless it starts with a definite title (``الأخت ماريا تيريزا، الراهبة``).
 * **Implicit subjects.** A reporting verb with no subject (``وأضاف: «…»``, ``وقال إن "…"``, participles
-  ``مضيفا``/``قائلا``/``مؤكدا``, ``حسب قوله``) takes the last speaker named by an earlier attribution in the
-  same paragraph, with that mention's offsets; when there is none the speaker is ``None``.
-  ``find_quotes_in_article(paragraphs)`` also carries the last speaker across paragraphs for those quotes
-  (their offsets stay ``None``, since the name is in another paragraph).
+  ``مضيفا``/``قائلا``, ``حسب قوله``, ``جاء فيها``) takes the subject of the last reporting verb named
+  before it in the paragraph (a حسب-source only when no verb named anybody), else the nearest agent: the
+  subject of a clause-initial narrative verb (``رفض تونر …``, ``وعبر مدير المنتخب خالد مطر عن …``,
+  ``بعث الأمير … برقية``) or a sentence opening on a title (``والمحامي عبد الله، …``); else ``None``.
+  ``find_quotes_in_article(paragraphs)`` carries, for those quotes, whoever the previous paragraph left
+  speaking (quote marks or not), else the last quote's speaker (offsets ``None``: the name is elsewhere).
 
-Pure ``re`` on precompiled patterns, no model: ~0.04 ms for an average news paragraph, ~0.1 ms for one
-with quotes (benchmarks/quotes.py).
+Pure ``re`` on precompiled patterns (the verb lists factored into letter tries), no model: ~0.04 ms for an
+average news paragraph (benchmarks/quotes.py).
 """
 
 from __future__ import annotations
@@ -57,20 +66,28 @@ _DIACRITICS = re.compile(_D[:-1])
 _WORDCH = r"\w\u064b-\u0652\u0670\u0640"
 
 
-def _fuzzy(word: str) -> str:
-    """A stem as a pattern: alef/hamza variants interchangeable, diacritics allowed after each letter."""
-    out = []
-    for ch in word:
-        if ch in "أإاآ":
-            out.append("[أإاآ]")
-        else:
-            out.append(re.escape(ch))
-        out.append(_D)
-    return "".join(out)
-
-
 def _alt(words: Iterable[str]) -> str:
-    return "|".join(_fuzzy(w) for w in sorted(words, key=len, reverse=True))
+    """The words as one alternation, factored into a letter trie: ``re`` tries alternatives one by one, so
+    a flat list of ~60 stems costs ~60 attempts at every word start, the trie one per matching letter.
+    Longer words are tried first (a word end is the last option of its node), as in a longest-first list."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault("ا" if ch in "أإاآ" else ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        opts = [
+            ("[أإاآ]" if key == "ا" else re.escape(key)) + _D + emit(child)
+            for key, child in sorted(node.items())
+            if key
+        ]
+        if "" in node:
+            opts.append("")
+        return opts[0] if len(opts) == 1 else "(?:" + "|".join(opts) + ")"
+
+    return emit(tree)
 
 
 def _words(s: str) -> list[str]:
@@ -81,7 +98,7 @@ def _words(s: str) -> list[str]:
 _PAST = _words(
     "قال صرح أعلن أكد أضاف أوضح أشار ذكر شدد لفت اعتبر كشف تابع أفاد روى أردف استطرد زعم نفى غرد "
     "كتب علق حذر طالب تساءل أشاد أعرب أبلغ نقل أبان نوه أقر أجاب أفادت رأى رأت دعا دعت "
-    "اعتقد أثنى اختتم ختم"
+    "اعتقد أثنى اختتم ختم صاح هتف صرخ ردد"
 )
 _PRESENT = _words(
     "يقول تقول يضيف تضيف يؤكد تؤكد يوضح توضح يشير تشير يرى ترى يتابع تتابع يعتبر تعتبر يردف تردف "
@@ -91,7 +108,7 @@ _PARTICIPLES = _words(
     "قائل مضيف مؤكد موضح مشير لافت معتبر مشدد مبين منوه مردف متابع مستطرد منبه محذر معرب مختتم "
     "مستدرك موجه مبرز"
 )
-_PREPS = _words("بحسب حسب وفق وفقا وفقاً طبقا طبقاً تبعا تبعاً")
+_PREPS = _words("بحسب حسب وفق وفقا وفقاً طبقا طبقاً تبعا تبعاً حسبما بحسبما وفقما")
 
 _B = rf"(?<![{_WORDCH}])"
 _E = rf"(?![{_WORDCH}])"
@@ -105,9 +122,60 @@ _ATTRIB = re.compile(
     r"|(?P<naql>نقلا|نقلاً)\s+عن"
     r"|(?P<qawl>ب?قوله|بقولها|بالقول|ب?قولهم)"
     r"|(?P<qawln>قول|كلمات)"
+    r"|(?P<came>جاء|جاءت|ورد|وردت)(?=\s+(?:في|فيها|فيه)(?![\w]))"
     ")" + _E
 )
+# Verbs of a narrative whose subject may be the speaker of a later subjectless ``وقال:`` (بعث، رفض،
+# عبر … عن). Only clause-initial forms count (و/ف-prefixed, or after punctuation; elsewhere only with a
+# title after them), which keeps out the homographs (برقية شكر، عبر الهاتف، كرة قدم).
+_AGENT_VERBS = _words(
+    "بعث رفع قدم رفض أصر عبر استقبل التقى وجه أبدى هنأ ترأس دشن افتتح زار تسلم ناقش اتهم انتقد "
+    "استعرض تفقد دافع اعترف تحدث أجرى أصدر وعد هدد توقع تمنى استبعد رجح ثمن احتفى ألقى تقدم تمسك "
+    "شارك حمل طالب جدد أعرب أبلغ"
+)
+_AGENT = re.compile(_B + "(?:[وف]" + _D + ")?(?:" + _alt(_AGENT_VERBS) + ")(?:ت|وا|ا)?" + _D + _E)
+# Words that head a person's description at the start of a sentence (والمحامي عبد الله، صاحب …).
+_TITLES = frozenset(
+    _words(
+        "الأمير الامير الملك الشيخ الدكتور المهندس الأستاذ الاستاذ المحامي الوزير وزير الرئيس رئيس نائب "
+        "المتحدث متحدث الناطق مدير المدير أمين الأمين سفير السفير القنصل العقيد اللواء العميد الفريق المقدم "
+        "الرائد النقيب الفنان الفنانة اللاعب المدرب مدرب الكابتن الناشط الخبير المستشار مستشار عضو الباحث "
+        "الكاتب الشاعر المواطن مصدر المصدر قائد القائد محافظ المحافظ وكيل رئيسة وزيرة الأمين الداعية "
+        "المفتي مفتي البروفيسور الروائي المخرج الممثل الممثلة المغرد"
+    )
+)
+# After في, what is a time or a frame, not a source (جاء في وقت، ورد في إطار).
+_CONTEXT_NOUNS = frozenset(_words("وقت الوقت سياق إطار اطار أعقاب اعقاب ظل ظروف حين حينه المقابل الأثناء"))
+# Indefinite offices that a place may follow inside the subject (مسؤول في الوزارة).
+_ROLES = _TITLES | frozenset(
+    _words(
+        "مسؤول مسؤولة متحدثة خبير ناشط باحث محلل دبلوماسي ضابط قيادي أستاذ مصادر مسؤولون عضوة مراسل "
+        "لاعب رئيسة"
+    )
+)
+# Right after a short quote: the words are someone's (حسب تعبيره، على حد قوله، كما وصفها).
+_AS_SAID = re.compile(
+    r"\s*[،,]?\s*(?:حسب|بحسب|على حد|وفق|وفقا ل|كما)\s*(?:ما\s+)?(?:تعبير|وصف|قول|قال|يقول|تقول|ذكر|سما)"
+)
+_PASSIVE_ON = re.compile(r"\s+(?:عليها|عليه|عليهما)" + _E)
+# How a 2-3 word quote inside a reported complement may start (a prepositional or verb phrase).
+_FRAGMENT_START = frozenset(
+    _words("في على تحت فوق من إلى الى عن مع بين دون بعد قبل منذ حتى لن لم لا قد يا لأن لان كي")
+)
+# A quoted span followed by أن/عن right after a verb is the verb's subject (أعلنت "الشركة …" أن).
+_COMPLEMENT_NEXT = re.compile(r"\s*(?:أن|إن|ان|بأن|بان|أنه|انه|أنها|انها|عن)" + _E)
+# Before a colon, words that announce a list, not speech (مثل: «مجلس الشورى وهيئة الخبراء»).
+_LIST_INTRO = frozenset(_words("مثل منها وهي هي التالية التالي كالتالي يلي وهم هم وهما أبرزها ابرزها بينها"))
+_NEGATION = re.compile(  # before a verb: لم يذكر، ولا يقول
+    r"(?<![\w])(?:[وف]?(?:لم|لن|لا))\s+$"
+)
+_SOURCE_MA = re.compile(r"(?:حسب|بحسب|وفق|وفقا\s+ل|وفقاً\s+ل)\s*ما\s+$")
+_TEMPORAL = re.compile(r"(?:بعد|قبل|منذ|حتى|عقب)\s*$")
+_SHOUT = re.compile("(?:[وف])?(?:" + _alt(_words("صاح هتف صرخ ردد")) + ")(?:ت|وا|ا)?")
+# Model numbers, Latin letters, a kunya (أبو محسن): a product or a name, not words said.
+_NAME_LIKE = re.compile(r"[0-9A-Za-z٠-٩]|^\s*[أا]بو")
 _MA_VERB = re.compile(r"\s*ما\s+(?:[وف])?(?:" + _alt(_PAST) + r")(?:ت|وا|ا|ن)?" + _D + _E + r"|\s*ما" + _E)
+_VERB_AFTER_MA = re.compile(r"\s+(?:[وف])?(?:" + _alt(_PAST) + r")(?:ت|وا|ا|ن)?" + _D + _E)  # حسبما أضاف
 _PRONOUN_SOURCE = re.compile(r"(?:تعبيره|تعبيرها|قوله|قولها|وصفه|وصفها|زعمه|زعمها|رأيه)" + _E)
 
 _QUOTE_CHARS = '«»“”„‟"'
@@ -126,7 +194,7 @@ _STOPS = frozenset(
         "إلى الى مع بعد قبل عقب أثناء اثناء إثر اثر أمام امام ضمن عند لدى حول إزاء بشأن بخصوص عشية "
         "فيما كما حين عندما رغم برغم من منذ اليوم أمس امس غدا البارحة الليلة صباح مساء ظهر فجر صباحا مساء "
         "الأحد الاحد الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت يوم مؤخرا أخيرا "
-        "حاليا أيضا ايضا بدوره بدورها بدور بجهود بالجهود لكن ولكن إلا الا وأن وإن وأنه وانه "
+        "حاليا أيضا ايضا كذلك بدوره بدورها بدور بجهود بالجهود لكن ولكن إلا الا وأن وإن وأنه وانه "
         "أنّه إنّه إذ اذ حتى ثم بينما وذلك قائلا قائلة تعليقا ردا فقد قد لقد فإن وقد بالذات نفسه نفسها "
         "عليه عليها عليهم فيه فيها فيهم له لها لهم لنا منه منها منهم عنه عنها عنهم إليه إليها اليه اليها به بها"
     )
@@ -145,8 +213,10 @@ _IN_ADJUNCT = re.compile(
 )
 _ADDRESSEE = re.compile(
     r"^(?:لـ|ل)(?:ـ)?(?:ال)?(?:وكال|صحيف|صحف|صحاف|صحفي|فرانس|رويترز|أسوشيتد|قناة|قنا|موقع|مواقع|شبك|"
-    r"إذاع|اذاع|مراسل|وسائل|تلفزيون|إعلام|اعلام|جريد|مجل|برنامج|حضور|عربي|بي|سي|شرق|نيويورك|واشنطن|"
-    r"غارديان|تايمز|حياة|نهار|جزيرة|وطن|مدينة|رياض|يوم|اقتصادية|عكاظ|سبق|وئام)"
+    r"إذاع|اذاع|مراسل|وسائل|تلفزيون|إعلام|اعلام|جريد|مجل|برنامج|حضور|عربي|بي|سي|نيويورك|واشنطن|"
+    r"غارديان|تايمز|عكاظ|سبق|وئام)"
+    # newspapers with a definite name: the article is required (لمدينة سيدني is a city, ليوم واحد a day)
+    r"|^(?:لـ|ل)ـ?ال(?:شرق|حياة|نهار|جزيرة|وطن|مدينة|رياض|يوم|اقتصادية)"
     r"|^لـ|^ل?[«\"“”(]|^لل(?:صحاف|صحف|صحيف|تلفزيون|وكال|إذاع|اذاع|قناة|موقع|مراسل|صحفي)"
 )
 _TITLE_BEFORE = frozenset(
@@ -154,9 +224,25 @@ _TITLE_BEFORE = frozenset(
         "بعنوان عنوان عنوانه عنوانها شعار بشعار شعارها شعاره اسم باسم مسمى مسلسل برنامج كتاب الكتاب رواية "
         "أغنية اغنية أغنيته أغنيتها قصيدة فيلم الفيلم حملة مبادرة هاشتاق هاشتاغ وسم الوسم صحيفة جريدة مجلة "
         "قناة موقع تطبيق لعبة مسرحية معرض مهرجان ملتقى مؤتمر ندوة دورة مسابقة جائزة عملية مشروع مسمى "
-        "لقب بلقب الملقب والملقب المسمى المسماة تسمية بـ ب شركة نادي فريق نص نصي نصوص نصا قصائد قصيدته ديوان"
+        "لقب بلقب الملقب والملقب المسمى المسماة تسمية بـ ب شركة نادي فريق نص نصي نصوص نصا قصائد قصيدته ديوان "
+        "المدعو المدعوة يدعى تدعى محطة وكالة إذاعة اذاعة شبكة بند"
     )
 )
+# Pronoun-titles that are subjects themselves (وقال سموه), not objects with a possessive suffix.
+_HONORIFIC = frozenset(
+    _words("سموه سموها معاليه معاليها فضيلته فضيلتها سعادته سعادتها جلالته فخامته فخامتها سماحته فضيلة")
+)
+# What a communication verb sends (بعث سموه برقية …): it ends the subject before it.
+_SENT_OBJECT = frozenset(
+    _words(
+        "برقية برقيه برقيتين رسالة رساله رسائل كلمة كلمه خطابا خطاباً بيانا بياناً تغريدة تغريده تغريدات "
+        "تهنئة تهنئه شكرا شكراً الشكر التهنئة التهاني التعازي العزاء التحية"
+    )
+)
+# Nouns that take a possessive suffix right after a subject: وقدم الحقباني شكره، وتابع الوزير حديثه.
+_SUFFIXED_NOUNS = frozenset(_words("شكر حديث كلام قول رأي رد موقف تقدير امتنان ترحيب استياء دعم"))
+_AUXILIARY = frozenset(_words("كان كانت وكان وكانت فكان فكانت ظل ظلت وظل"))  # كان المعلق يقول
+_RESUMPTIVE = re.compile(r"\s+(?:بها|به|عنها|عنه|فيها|فيه|لها|له|عليها|عليه)" + _E)  # غردت بها
 _CLAUSE_START = frozenset(_words("أن إن ان بأن بان أنه انه إنه أنّ إنّ وان وأن وإن و"))
 _COMPLEMENTIZER = re.compile(_B + r"(?:أن|إن|ان|بأن|بان|أنه|انه|إنه|أنها|انها)" + _E)
 _TITLE_GLUE = re.compile(r"(?:^|[\s(])(?:لـ|بـ|ل|ب|كـ|وبـ|ولـ|و?بال|لل|و)$")
@@ -179,11 +265,41 @@ def _opener_like(text: str, i: int) -> bool:
     return prv.isspace() or prv in "(:،,؛-–ـ" or prv in "لبوف"
 
 
+def _shape(text: str, i: int) -> str:
+    """How a toggle mark at ``i`` sits: ``c`` closer-like (glued to the previous word only), ``o``
+    opener-like (glued to the next word only), ``a`` ambiguous (spaces on both sides, or glued to both)."""
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    prv = text[i - 1] if i > 0 else " "
+    after_free = nxt.isspace() or nxt in ".،,:؛!?؟)"
+    before_free = prv.isspace() or prv in "(:،,؛-–"
+    if after_free and not before_free:
+        return "c"
+    if before_free and not after_free:
+        return "o"
+    return "a"
+
+
 def _pair_toggles(text: str, marks: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """Pair same-looking marks in order (“…”, ”…“, "…"); returns the pairs and an unclosed last opener."""
+    """Pair same-looking marks in order (“…”, ”…“, "…"); returns the pairs and an unclosed last opener.
+
+    A mark met inside an open quote closes it, except when it does not look like a closer and the next two
+    marks both do: then it opens a nested quote (``"… ب " العملية السياسية" التي …"``) and the outer
+    quote ends at the second of them."""
     idx = [m.start() for m in _MARK_RES[marks].finditer(text)]
-    pairs = list(zip(idx[::2], idx[1::2], strict=False))
-    return pairs, (idx[-1:] if len(idx) % 2 else [])
+    pairs: list[tuple[int, int]] = []
+    k, n = 0, len(idx)
+    while k + 1 < n:
+        j = k + 1
+        if (
+            j + 2 < n
+            and _shape(text, idx[j]) != "c"
+            and _shape(text, idx[j + 1]) == "c"
+            and _shape(text, idx[j + 2]) == "c"
+        ):
+            j += 2
+        pairs.append((idx[k], idx[j]))
+        k = j + 1
+    return pairs, (idx[k:] if k < n else [])
 
 
 def _pair_guillemets(text: str) -> tuple[list[tuple[int, int]], list[int]]:
@@ -249,18 +365,45 @@ def _is_real(text: str, sp: _Span) -> bool:
     before = text[max(0, sp.open - 30) : sp.open]
     if _TITLE_GLUE.search(before):
         return False
-    prev = before.split()
+    prev = [w for w in before.split() if _bare(w)]  # منها :" …: a lone colon is not the previous word
     prev_word = _bare(prev[-1]) if prev else ""
     if prev_word in _TITLE_BEFORE:
         return False
     if re.search(r":-?\s*$", before) and sp.words >= 2:
-        return True
+        return prev_word not in _LIST_INTRO  # مثل: «مجلس الشورى وهيئة الخبراء» is a list of names
+    if _COMPLEMENT_NEXT.match(text, sp.close + 1) and _ATTRIB.fullmatch(prev_word):
+        return False  # أعلنت "الشركة السعودية للخدمات الأرضية" أن …: the subject's name
     if sp.words < 4:
-        return False
+        return sp.words >= 2 and _reported_fragment(text, sp, prev_word)
     inner = text[sp.start : sp.end]
     # A list of names ("المنطقة التاريخية، ومنطقة سوق الجنوبية، …"): many commas, short items.
     items = [x for x in re.split(r"[،,]", inner) if x.strip()]
     return not (len(items) >= 3 and sp.words <= 3 * len(items) and not _ATTRIB.search(inner))
+
+
+def _reported_fragment(text: str, sp: _Span, prev_word: str) -> bool:
+    """A 2-3 word quote is someone's words (not a name or a scare quote) when it is marked as such: followed
+    by حسب تعبيره, right after a speech verb (صاح "يا ساتر"), or inside the complement of a reporting verb
+    when it is a verb phrase after قد or a prepositional phrase (أعلن الكرملين أن روسيا تعتبر أن القضية قد
+    "تمت تسويتها تماما"، دعاه للزيارة «في الأسابيع المقبلة»). A quoted noun phrase there is as often a
+    name or a term (أن الشركة تبدأ فهي «شركة بدون عائلة») and is left out."""
+    if _AS_SAID.match(text, sp.close + 1):
+        return True
+    if _SHOUT.fullmatch(prev_word):
+        return True
+    if prev_word in _CLAUSE_START or _NAME_LIKE.search(text[sp.start : sp.end]):
+        return False  # أعلن أن "موبايلي" … / لدبابات "أبرامز ام1 ايه1"
+    sent = 0
+    for m in _SENT_END.finditer(text, max(0, sp.open - 300), sp.open):
+        sent = m.end()
+    first = _bare(text[sp.start : sp.end].split()[0])
+    if prev_word not in ("قد", "لقد", "وقد") and first not in _FRAGMENT_START:
+        return False  # «الدعم القوي», "عوفر ومجدو": a noun phrase may as well be a name or a term
+    head = text[max(sent, sp.open - 300) : sp.open]
+    verb = next(
+        (m for m in _ATTRIB.finditer(head) if m.lastgroup in ("past", "pres", "bayyan", "prep")), None
+    )
+    return verb is not None and _COMPLEMENTIZER.search(head, verb.end()) is not None
 
 
 # --------------------------------------------------------------------------------------------- speakers
@@ -273,15 +416,50 @@ class _Attr:
     speaker: tuple[int, int] | None  # offsets of the explicit subject
     implicit: bool  # the trigger has no subject of its own (participle, وأضاف:, حسب قوله)
     verb: bool = False  # a finite reporting verb (its complement clause may embed other verbs)
+    prep: bool = False  # a source: بحسب/وفق X, بحسب ما أعلنت X
 
 
-def _phrase_after(text: str, masked: str, pos: int) -> tuple[int, int] | None:
-    """The subject phrase after a trigger ending at ``pos``; apposition after a comma wins."""
+_SUFFIXES = ("ه", "ها", "هم", "هما")
+
+
+def _object_like(bare: str, nxt: re.Match[str] | None) -> bool:
+    """A noun with a possessive suffix after the subject starts the object or an addressee (وتابع الحميقاني
+    تصريحاته, وقدم الحقباني شكره, وقال سواريز لمحادثه). Such a noun cannot head a genitive, so one followed
+    by a definite word is kept (``وزاره الصحه``, ة written ه) unless it ends in ته (سعادته الكبيرة); names
+    ending in ه (باسلمه) are not matched."""
+    if len(bare) < 4 or bare.startswith("ال") or bare.endswith("الله"):
+        return False
+    if bare.endswith(("ته", "تها", "تهم")):  # تصريحاته، كلمته، سعادته الكبيرة (after a subject: not a title)
+        return True
+    if nxt is not None and _bare(nxt.group()).startswith("ال"):
+        return False
+    stem = _suffix_stem(bare)
+    return stem in _SUFFIXED_NOUNS or (bare[0] == "ل" and bool(stem))
+
+
+def _suffix_stem(bare: str) -> str:
+    """The noun before a possessive ه/ها/هم (``حديثها`` → ``حديث``), or ``""``."""
+    return bare[:-2] if bare.endswith(("ها", "هم")) else bare[:-1] if bare.endswith("ه") else ""
+
+
+def _phrase_after(
+    text: str, masked: str, pos: int, *, first_free: bool = False, apposition: bool = True
+) -> tuple[int, int] | None:
+    """The subject phrase after a trigger ending at ``pos``; apposition after a comma wins (unless
+    ``apposition`` is off). ``first_free``: the first word is taken as is (``كتب`` in ``في كتب التاريخ``
+    is a noun, not the verb)."""
     segs: list[list[tuple[int, int]]] = [[]]
-    started = False
+    started = prev_time = False
+    last = ""  # the previous word of the phrase
     for m in _TOKEN.finditer(masked, pos):
         tok = m.group()
-        if sum(map(len, segs)) >= 16:
+        if first_free and not started:
+            started = True
+            segs[-1].append((m.start(), m.start() + len(tok.rstrip("،,:؛.!?؟"))))
+            if tok[-1] in "،,:؛.!?؟":
+                break
+            continue
+        if sum(map(len, segs)) >= 20:  # a full Saudi title chain runs to ~16 words
             return None
         if tok[0] in ":،,؛.!?؟-–—":
             break
@@ -297,22 +475,39 @@ def _phrase_after(text: str, masked: str, pos: int) -> tuple[int, int] | None:
         bare = _bare(tok)
         if not bare:
             break
-        if not started and (bare in _TIME_OR_ADV or _ADDRESSEE.search(tok)):
-            continue  # قال أمس الوزير / قال لـ"الاقتصادية" الدكتور …
+        if not started and (bare in _TIME_OR_ADV or _ADDRESSEE.search(tok) or bare.startswith("لل")):
+            prev_time = bare in _TIME_OR_ADV
+            continue  # قال أمس الوزير / قال لـ"الاقتصادية" الدكتور … / قال للصحفيين الوزير
+        if not started and prev_time and bare in ("الأول", "الاول", "الماضي", "الماضية"):
+            continue  # قال أمس الأول / يوم الأحد الماضي
+        if not started and _suffix_stem(bare) in _SUFFIXED_NOUNS:
+            return None  # وتابعت حديثها: «…»: the object, the subject is hidden (not تقول والدته)
         if bare in _STOPS or _ADDRESSEE.search(tok) or tok[0] == "(" or _ATTRIB.fullmatch(bare):
-            nxt = _TOKEN.search(masked, m.end())
-            if not (bare == "عليه" and nxt and _bare(nxt.group()) == "السلام"):  # جبريل عليه السلام
-                break
+            nxt = _TOKEN.search(masked, m.end()) if bare == "عليه" else None
+            if nxt is not None and _bare(nxt.group()) == "السلام":
+                # جبريل عليه السلام للنبي: the blessing closes the name
+                segs[-1] += [(m.start(), m.end()), (nxt.start(), nxt.start() + len(_bare(nxt.group())))]
+            break
         if bare in ("في", "وفي"):
             nxt = _TOKEN.search(masked, m.end())
-            if nxt is None or _IN_ADJUNCT.match(_bare(nxt.group())):
+            # a subject never starts with في (وقال في إفادة); inside one, في + adjunct noun ends it, and so
+            # does في after a name (خلفان في سلسلة تغريدات), where after an office it places it (ممثل
+            # المنظمة في سيراليون، مسؤول في الوزارة)
+            if not started or nxt is None or _IN_ADJUNCT.match(_bare(nxt.group())):
                 break
+            if not last.startswith("ال") and last not in _ROLES:
+                break
+        if started and (
+            bare in _SENT_OBJECT
+            or (bare.endswith(_SUFFIXES) and _object_like(bare, _TOKEN.search(masked, m.end())))
+        ):
+            break  # وبعث سموه برقية / وتابع الوزير حديثه
         started = True
+        last = bare
         core_end = m.start() + len(tok.rstrip("،,:؛.!?؟"))
-        for q in _QUOTE_CHARS:
-            k = tok.find(q)
-            if k > 0:
-                core_end = min(core_end, m.start() + k)
+        qm = _ANY_MARK.search(tok, 1)
+        if qm is not None:  # وأضاف المتحدث:"…: the word ends before the punctuation glued to the mark
+            core_end = min(core_end, m.start() + len(tok[: qm.start()].rstrip("،,:؛.!?؟")))
         segs[-1].append((m.start(), core_end))
         tail = tok[core_end - m.start() :]
         if any(c in tail for c in ":.!?؟") or any(c in tail for c in _QUOTE_CHARS):
@@ -321,43 +516,64 @@ def _phrase_after(text: str, masked: str, pos: int) -> tuple[int, int] | None:
             if len(segs) == 2:
                 break
             segs.append([])
+    for seg in segs:  # a phrase never ends on في (وأكد الغانم في برقيته: the في was kept for what follows)
+        while seg and _bare(text[seg[-1][0] : seg[-1][1]]) in ("في", "وفي"):
+            seg.pop()
     segs = [s for s in segs if s]
     if not segs:
         return None
-    if len(segs) == 2:
+    if len(segs) == 2 and apposition:
         first = _bare(text[segs[1][0][0] : segs[1][0][1]])
         if not first.startswith("ال") and len(segs[1]) <= 5:
             return (segs[1][0][0], segs[1][-1][1])
     return (segs[0][0][0], segs[0][-1][1])
 
 
-def _phrase_before(text: str, masked: str, pos: int) -> tuple[int, int] | None:
-    """SVO: the subject right before a verb at ``pos`` (``روحاني قال``, ``أبو زيد الذي أشار``)."""
-    toks = list(_TOKEN.finditer(masked, max(0, pos - 120), pos))
+def _phrase_before(
+    text: str, masked: str, pos: int, end: int, feminine: bool = False
+) -> tuple[int, int] | None:
+    """SVO: the subject right before a verb at ``pos:end`` (``روحاني قال``, ``أبو زيد الذي أشار``,
+    ``كان المعلق يقول``)."""
+    toks = list(_TOKEN.finditer(masked, max(0, pos - 160), pos))
     picked: list[re.Match[str]] = []
+    relative = False
     for m in reversed(toks):
         tok = m.group()
         bare = _bare(tok)
+        if not picked and bare in ("قد", "لقد"):
+            continue  # وكان الوزير قد أعلن
         if not picked and bare in ("الذي", "التي", "الذين"):
+            # the antecedent is the subject only if the verb agrees with it and does not point back to it
+            # (الدول التي قال إنها …، أمنيتها التي غردت بها: objects)
+            if (bare == "التي") != feminine or _RESUMPTIVE.match(masked, end):
+                return None
+            relative = True
             continue
         if not bare or tok[-1] in "،,:.!?؟" or any(c in tok for c in _QUOTE_CHARS):
             break
-        if bare in _CLAUSE_START or _ATTRIB.fullmatch(bare):
+        if bare in _CLAUSE_START or bare in _AUXILIARY or _ATTRIB.fullmatch(bare):
             break
-        if bare in _STOPS:
+        if bare in _STOPS or (relative and bare in ("في", "وفي")):
+            if relative:
+                break  # ارتطمت في المراسل التلفزيوني الذي صاح: the antecedent, wherever it stands
             return None
         picked.append(m)
-        if len(picked) > 4:
+        if len(picked) > 8:
             return None
     if not picked:
         return None
     first = picked[-1]
-    # the clause must start here: sentence start, comma, أن/بحسب … right before
+    # the clause must start here: sentence start, comma, أن/بحسب/كان … right before
     head = masked[max(0, first.start() - 12) : first.start()].rstrip()
-    if head and not (
-        head[-1] in ".،,:!?؟\n"
-        or _bare(head.split()[-1]) in _CLAUSE_START
-        or _ATTRIB.fullmatch(_bare(head.split()[-1]))
+    if (
+        head
+        and not relative
+        and not (
+            head[-1] in ".،,:!?؟\n"
+            or _bare(head.split()[-1]) in _CLAUSE_START
+            or _bare(head.split()[-1]) in _AUXILIARY
+            or _ATTRIB.fullmatch(_bare(head.split()[-1]))
+        )
     ):
         return None
     s = first.start()
@@ -368,20 +584,42 @@ def _phrase_before(text: str, masked: str, pos: int) -> tuple[int, int] | None:
     return (s, picked[0].start() + len(picked[0].group().rstrip("،,:؛.")))
 
 
-def _attributions(text: str, masked: str) -> list[_Attr]:
+def _feminine(m: re.Match[str]) -> bool:
+    """Does the verb agree with a feminine subject (قالت، تقول)?"""
+    if m.lastgroup == "pres":
+        return _bare(m.group("pres")).startswith("ت")
+    return _bare(m.group()).endswith(("ت", "تا"))
+
+
+def _attributions(text: str, masked: str, limit: int | None = None) -> list[_Attr]:
+    """Attribution triggers starting before ``limit`` (a word boundary), with their subjects."""
     out: list[_Attr] = []
-    for m in _ATTRIB.finditer(masked):
+    for m in _ATTRIB.finditer(masked, 0, len(masked) if limit is None else limit):
         kind = m.lastgroup
         end = m.end()
+        if out and out[-1].speaker is not None and out[-1].speaker[0] <= m.start() < out[-1].speaker[1]:
+            continue  # part of the source just named (في كتب التاريخ), not a verb
+        before = masked[max(0, m.start() - 12) : m.start()]
+        if _NEGATION.search(before):
+            continue  # الذي لم يذكر توقيت الحادثة: a verb denied is not an attribution
+        source = kind == "prep" or bool(_SOURCE_MA.search(before))  # بحسب ما أعلنت الخارجية
         sp: tuple[int, int] | None = None
         implicit = False
         if kind in ("part", "qawl"):
             implicit = True
+        elif kind == "came":  # وورد في كتب التاريخ: «…» → كتب التاريخ; جاء فيها (the document just named)
+            fi = _TOKEN.search(masked, end)
+            src = _TOKEN.search(masked, fi.end()) if fi is not None and fi.group() == "في" else None
+            if src is not None and _bare(src.group()) in _CONTEXT_NOUNS:
+                continue  # جاء في وقت / في إطار: not a source
+            if src is not None:
+                sp = _phrase_after(text, masked, src.start(), first_free=True)
+            implicit = sp is None
         elif kind == "prep":
             if _PRONOUN_SOURCE.match(masked, end + 1) or _PRONOUN_SOURCE.match(masked, end):
                 implicit = True
             else:
-                mv = _MA_VERB.match(masked, end)
+                mv = (_VERB_AFTER_MA if m.group().endswith("ما") else _MA_VERB).match(masked, end)
                 pos = mv.end() if mv else end
                 nxt = _TOKEN.search(masked, pos)
                 # the preposition right after a subjectless verb names the channel, not the speaker
@@ -395,6 +633,8 @@ def _attributions(text: str, masked: str) -> list[_Attr]:
                         pos = nxt.start() + 1
                     sp = _phrase_after(text, masked, pos)
                 implicit = sp is None
+        elif kind == "past" and _PASSIVE_ON.match(masked, end) and _bare(m.group("past")) == "كتب":
+            sp, implicit = None, False  # لوحات كتب عليها «…»: an inscription, its writer unnamed
         else:
             if kind == "past" and _bare(m.group("past")) in ("نقل",):
                 k = masked.find(" عن ", end, end + 80)
@@ -403,9 +643,9 @@ def _attributions(text: str, masked: str) -> list[_Attr]:
             if sp is None:
                 sp = _phrase_after(text, masked, end)
             if sp is None:
-                sp = _phrase_before(text, masked, m.start())
+                sp = _phrase_before(text, masked, m.start(), end, _feminine(m))
             implicit = sp is None
-        out.append(_Attr(m.start(), end, sp, implicit, kind in ("past", "pres", "bayyan")))
+        out.append(_Attr(m.start(), end, sp, implicit, kind in ("past", "pres", "bayyan"), source))
     return out
 
 
@@ -431,16 +671,60 @@ def _resolve(
     if a.speaker is not None:
         s, e = a.speaker
         return text[s:e], s, e, False
-    for b in reversed(attrs[:idx]):
-        if b.speaker is not None:
-            s, e = b.speaker
-            return text[s:e], s, e, False
-    # وأصر الدكتور فلان على موقفه … وقال: «…»: the subject of the verb that opens the sentence
-    sent = 0
-    for m in _SENT_END.finditer(masked, 0, a.pos):
-        sent = m.end()
-    first = _TOKEN.search(masked, sent)
-    if first is not None and first.start() < a.pos:
+    if not a.implicit:
+        return None, None, None, False  # كتب عليها: nobody to look for
+    # وأكد رئيس النادي أن … حسب رؤية المدرب، وقال: the subject of the last reporting verb, not the source
+    # named inside its complement; a source only where no verb named anybody (وبحسب الوزير … وأضاف)
+    earlier = [b for b in attrs[:idx] if b.speaker is not None]
+    b = next((b for b in reversed(earlier) if not b.prep), earlier[-1] if earlier else None)
+    if b is not None and b.speaker is not None:
+        s, e = b.speaker
+        return text[s:e], s, e, False
+    sp = _agent_before(text, masked, a.pos)
+    if sp is not None:
+        return text[sp[0] : sp[1]], sp[0], sp[1], False
+    return None, None, None, True
+
+
+def _person_like(text: str, sp: tuple[int, int]) -> bool:
+    """Could this phrase name a person or a body (not the object of a verb with a hidden subject)? A title
+    (الأمير، مدير …), a name without the article (تونر، خالد) or a nisba family name (الحوثي، الشهري)."""
+    first = _bare(text[sp[0] : sp[1]].split()[0])
+    if first in _ROLES or first in _HONORIFIC:
+        return True
+    if first.startswith("ال"):
+        return len(first) >= 5 and first.endswith("ي")
+    if _object_like(first, None):
+        return False  # وجه كلامه لرئيس النادي: the object, the subject is hidden
+    return not first.endswith("ات") and not first.startswith(("بال", "لل", "كال"))
+
+
+def _titled(text: str, sp: tuple[int, int]) -> bool:
+    return _bare(text[sp[0] : sp[1]].split()[0]) in _TITLES
+
+
+def _agent_before(text: str, masked: str, pos: int) -> tuple[int, int] | None:
+    """The nearest agent named before ``pos`` in the paragraph, for a reporting verb with no subject
+    (``رفض تونر … وقال: «…»``, ``وعبر مدير المنتخب خالد مطر عن سعادته وقال:``, ``وبعث سموه برقية … جاء
+    فيها``): the subject of a clause-initial narrative verb (``_AGENT_VERBS``, or any و-verb opening the
+    quote's own sentence), or a sentence that opens on a title (``والمحامي عبد الله، صاحب …``)."""
+    best: tuple[int, int] | None = None
+    # nearest first: the first valid subject found walking back is the nearest one
+    for m in reversed(list(_AGENT.finditer(masked, 0, pos))):
+        prv = masked[max(0, m.start() - 8) : m.start()].rstrip()[-1:]
+        initial = masked[m.start()] in "وف" or not prv or prv in ".،,:؛!?؟\n"
+        sp = _phrase_after(text, masked, m.end())
+        if sp is None or sp[1] > pos or not _person_like(text, sp):
+            continue
+        # clause-initial (keeps out برقية شكر، عبر الهاتف), or after a fronted adverbial when a title
+        # follows (وفي سياق متصل بعث الأمير …)
+        if initial or _titled(text, sp):
+            best = sp
+            break
+    sent_starts = [0] + [m.end() for m in _SENT_END.finditer(masked, 0, pos)]
+    # وأصر الدكتور فلان على موقفه … وقال: «…»: the subject of the verb that opens the quote's sentence
+    first = _TOKEN.search(masked, sent_starts[-1])
+    if first is not None and first.start() < pos:
         tok = first.group()
         bare = _bare(tok)
         if (
@@ -452,9 +736,30 @@ def _resolve(
             and tok[-1] not in "،,:"
         ):
             sp = _phrase_after(text, masked, first.end())
-            if sp is not None and sp[1] <= a.pos:
-                return text[sp[0] : sp[1]], sp[0], sp[1], False
-    return None, None, None, True
+            lead = _bare(text[sp[0] : sp[1]].split()[0]) if sp is not None else ""
+            if (
+                sp is not None
+                and sp[1] <= pos
+                and not _object_like(lead, None)
+                and (best is None or sp[0] > best[0])
+            ):
+                best = sp  # (ووجه كلامه لـ…: an object, the subject is hidden)
+    for start in reversed(sent_starts):
+        if best is not None and start < best[0]:
+            break
+        first = _TOKEN.search(masked, start)
+        if first is None or first.start() >= pos:
+            continue
+        bare = _bare(first.group())
+        s0 = first.start()
+        if bare[:1] in "وف" and (bare[1:] in _TITLES or bare[1:3] == "ال"):
+            bare, s0 = bare[1:], s0 + 1
+        if bare in _TITLES:
+            sp = _phrase_after(text, masked, s0, first_free=True, apposition=False)
+            if sp is not None and sp[1] <= pos and (best is None or sp[0] > best[0]):
+                best = sp
+                break
+    return best
 
 
 def _find(paragraph: str) -> list[tuple[QuoteMatch, bool]]:
@@ -467,7 +772,9 @@ def _find(paragraph: str) -> list[tuple[QuoteMatch, bool]]:
     if not real:
         return []
     masked = _mask(paragraph, spans)
-    attrs = _attributions(paragraph, masked)
+    # triggers after the last quote matter only right after it («…»، قال الوزير): scan no further
+    limit = paragraph.find(" ", real[-1].close + 60)
+    attrs = _attributions(paragraph, masked, None if limit < 0 else limit)
     out: list[tuple[QuoteMatch, bool]] = []
     for sp in real:
         sent = 0
@@ -479,13 +786,24 @@ def _find(paragraph: str) -> list[tuple[QuoteMatch, bool]]:
             if j < 0 or attrs[j].pos < sent or not attrs[j].verb:
                 break
             between = masked[attrs[j].end : attrs[idx].pos]
-            if "،" in between or "," in between or not _COMPLEMENTIZER.search(between):
-                break
+            comps = list(_COMPLEMENTIZER.finditer(between))
+            if (
+                "،" in between
+                or "," in between
+                or not comps
+                or _TEMPORAL.search(between, 0, comps[-1].start())
+            ):
+                break  # وقال المكتب إن … بعد أن قالت أنقرة: the later verb is not reported by the first
+            if attrs[j].speaker is None and attrs[idx].speaker is not None:
+                break  # يذكر أن فلان قال: an impersonal frame does not take the speaker away
             idx = j
+        after = re.match(r"[\s\u00a0]*[،,]?\s*", masked[sp.close + 1 : sp.close + 6])
+        pos = sp.close + 1 + (after.end() if after else 0)
+        nxt = next((i for i, a in enumerate(attrs) if a.pos == pos), None)
         if idx is None:  # «…»، قال الوزير / "…"، وفق القسام
-            after = re.match(r"[\s\u00a0]*[،,]?\s*", masked[sp.close + 1 : sp.close + 6])
-            pos = sp.close + 1 + (after.end() if after else 0)
-            idx = next((i for i, a in enumerate(attrs) if a.pos == pos), None)
+            idx = nxt
+        elif nxt is not None and attrs[nxt].prep and attrs[nxt].speaker is not None:
+            idx = nxt  # ذكر بيان للسفارة أن … "…"، حسب البيان: the source named for these very words
         if idx is None:
             speaker, ss, se, carry = None, None, None, False
         else:
@@ -499,16 +817,38 @@ def find_quotes(paragraph: str) -> list[QuoteMatch]:
     return [q for q, _ in _find(paragraph)]
 
 
+def _last_named(paragraph: str) -> str | None:
+    """Who a paragraph leaves speaking at its end: the latest subject of a reporting verb (a source only
+    where there is none) or of a narrative verb (``واستقبل الأمير فلان الوفد.``)."""
+    spans = _spans(paragraph)
+    for sp in spans:
+        sp.real = _is_real(paragraph, sp)
+    masked = _mask(paragraph, spans)
+    attrs = [a for a in _attributions(paragraph, masked) if a.speaker is not None]
+    said = next((a for a in reversed(attrs) if not a.prep), attrs[-1] if attrs else None)
+    best = said.speaker if said is not None else None
+    agent = _agent_before(paragraph, masked, len(paragraph))
+    if agent is not None and (best is None or agent[0] > best[0]):
+        best = agent
+    return paragraph[best[0] : best[1]] if best is not None else None
+
+
 def find_quotes_in_article(paragraphs: Sequence[str]) -> list[list[QuoteMatch]]:
-    """``find_quotes`` per paragraph, carrying the last named speaker forward to quotes whose reporting verb
-    has no subject (``وأضاف: «…»``, ``وتابع قائلا``); carried speakers have ``speaker_start/end = None``."""
+    """``find_quotes`` per paragraph; a quote whose reporting verb has no subject and that names nobody
+    before it in its paragraph (``وأضاف: «…»``, ``وتابع قائلا``) takes whoever the previous paragraph left
+    speaking (``_last_named``: ``وقال الوزير إن …`` without quote marks counts), else the last speaker of
+    an earlier quote. Carried speakers have ``speaker_start/end = None`` (the name is in another paragraph)."""
     result: list[list[QuoteMatch]] = []
     last: str | None = None
-    for para in paragraphs:
+    for k, para in enumerate(paragraphs):
         quotes: list[QuoteMatch] = []
+        carried: str | None = None
         for q, carry in _find(para):
-            if carry and q.speaker is None and last is not None:
-                q = QuoteMatch(q.start, q.end, q.text, last, None, None)
+            if carry and q.speaker is None:
+                if carried is None and k > 0:
+                    carried = _last_named(paragraphs[k - 1]) or last
+                if carried is not None:
+                    q = QuoteMatch(q.start, q.end, q.text, carried, None, None)
             if q.speaker is not None:
                 last = q.speaker
             quotes.append(q)
