@@ -43,6 +43,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from khabar.record import Entity
 
 __all__ = ["QuoteMatch", "find_quotes", "find_quotes_in_article"]
 
@@ -57,6 +61,9 @@ class QuoteMatch:
     speaker: str | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
+    speaker_para: int | None = (
+        None  # the paragraph the speaker offsets point into (an earlier one if carried)
+    )
 
 
 # --------------------------------------------------------------------------------------------- patterns
@@ -421,6 +428,60 @@ class _Attr:
 
 _SUFFIXES = ("ه", "ها", "هم", "هما")
 
+# The article's named entities in one paragraph, as ``(start, end, type)`` sorted by start (PERS/ORG only).
+_Ents = Sequence[tuple[int, int, str]]
+# Prepositions that may sit inside a title before the name (كبير المسؤولين عن المعلومات …، المشرف على الكرة …).
+_TITLE_PREPS = frozenset(_words("عن على من لدى"))
+
+
+def _has_person(ents: _Ents, s: int, e: int) -> bool:
+    return any(t == "PERS" and s <= es and ee <= e for es, ee, t in ents)
+
+
+def _name_ahead(masked: str, pos: int, ents: _Ents) -> int | None:
+    """A title cut short by a preposition that belongs to it (``كبير المسؤولين عن المعلومات في البيت الأبيض
+    توني سكوت``): the end of the person named within the next few words, when nothing between them ends a
+    subject (punctuation, a quote, a complementizer, a verb, a stop other than a preposition, an object with
+    a possessive suffix such as ``سعادته``); else None."""
+    for es, ee, t in ents:
+        if es < pos or t != "PERS":
+            continue  # an organisation inside the title (في البيت الأبيض) is passed over
+        between = masked[pos:es]
+        words = between.split()
+        if len(words) > 6 or any(c in between for c in ".،,:؛!?؟()\x00\n") or _ANY_MARK.search(between):
+            return None
+        for w in words:
+            b = _bare(w)
+            if (
+                b in _CLAUSE_START
+                or (b in _STOPS and b not in _TITLE_PREPS)
+                or _ATTRIB.fullmatch(b)
+                or (b.endswith(_SUFFIXES) and _object_like(b, None))
+            ):
+                return None
+        return ee
+    return None
+
+
+def _end_at_name(text: str, s: int, e: int, ents: _Ents) -> int:
+    """The subject of a narrative verb (whose object follows it) that opens on a person's name ends with the
+    name (``رفض تونر نفي …`` → ``تونر``), unless a title or another name follows it (``إيدي هاو مدرب الفريق``).
+    Only there: after a reporting verb a name is followed by its title far more often than by an object
+    (``ديبورا والش نائبة رئيس …``), and tagged names are often cut short (``انطوني`` of ``انطوني مالكين``)."""
+    for es, ee, t in ents:
+        if es != s or ee > e or t != "PERS":
+            continue
+        if ee >= e:
+            return e
+        nxt = _TOKEN.search(text, ee, e)
+        if nxt is None:
+            return e
+        b = _bare(nxt.group())
+        if b in _ROLES or (b[:1] in "وف" and b[1:] in _TITLES) or any(x == nxt.start() for x, _, _ in ents):
+            continue
+        return ee
+    return e
+
 
 def _object_like(bare: str, nxt: re.Match[str] | None) -> bool:
     """A noun with a possessive suffix after the subject starts the object or an addressee (وتابع الحميقاني
@@ -443,7 +504,14 @@ def _suffix_stem(bare: str) -> str:
 
 
 def _phrase_after(
-    text: str, masked: str, pos: int, *, first_free: bool = False, apposition: bool = True
+    text: str,
+    masked: str,
+    pos: int,
+    *,
+    first_free: bool = False,
+    apposition: bool = True,
+    ents: _Ents = (),
+    object_may_follow: bool = False,
 ) -> tuple[int, int] | None:
     """The subject phrase after a trigger ending at ``pos``; apposition after a comma wins (unless
     ``apposition`` is off). ``first_free``: the first word is taken as is (``كتب`` in ``في كتب التاريخ``
@@ -483,6 +551,13 @@ def _phrase_after(
         if not started and _suffix_stem(bare) in _SUFFIXED_NOUNS:
             return None  # وتابعت حديثها: «…»: the object, the subject is hidden (not تقول والدته)
         if bare in _STOPS or _ADDRESSEE.search(tok) or tok[0] == "(" or _ATTRIB.fullmatch(bare):
+            if ents and started and bare in _TITLE_PREPS and len(segs) == 1:
+                seg_s = segs[0][0][0]
+                if not _has_person(ents, seg_s, m.start()):
+                    name_end = _name_ahead(masked, m.end(), ents)
+                    if name_end is not None:
+                        segs[-1].append((m.start(), name_end))
+                        break
             nxt = _TOKEN.search(masked, m.end()) if bare == "عليه" else None
             if nxt is not None and _bare(nxt.group()) == "السلام":
                 # جبريل عليه السلام للنبي: the blessing closes the name
@@ -522,11 +597,24 @@ def _phrase_after(
     segs = [s for s in segs if s]
     if not segs:
         return None
+    spans = [(seg[0][0], seg[-1][1]) for seg in segs]
+    if ents:
+        pick = spans[0]
+        if len(spans) == 2 and apposition:
+            # جون برانش، رئيس …: the name, not the title after the comma; المتحدث …، غوه جياكون: the name
+            p0, p1 = _has_person(ents, *spans[0]), _has_person(ents, *spans[1])
+            if (p1 and not p0) or (
+                p0 == p1
+                and not _bare(text[spans[1][0] : segs[1][0][1]]).startswith("ال")
+                and len(segs[1]) <= 5
+            ):
+                pick = spans[1]
+        return (pick[0], _end_at_name(text, pick[0], pick[1], ents)) if object_may_follow else pick
     if len(segs) == 2 and apposition:
         first = _bare(text[segs[1][0][0] : segs[1][0][1]])
         if not first.startswith("ال") and len(segs[1]) <= 5:
-            return (segs[1][0][0], segs[1][-1][1])
-    return (segs[0][0][0], segs[0][-1][1])
+            return spans[1]
+    return spans[0]
 
 
 def _phrase_before(
@@ -591,7 +679,7 @@ def _feminine(m: re.Match[str]) -> bool:
     return _bare(m.group()).endswith(("ت", "تا"))
 
 
-def _attributions(text: str, masked: str, limit: int | None = None) -> list[_Attr]:
+def _attributions(text: str, masked: str, limit: int | None = None, ents: _Ents = ()) -> list[_Attr]:
     """Attribution triggers starting before ``limit`` (a word boundary), with their subjects."""
     out: list[_Attr] = []
     for m in _ATTRIB.finditer(masked, 0, len(masked) if limit is None else limit):
@@ -613,7 +701,7 @@ def _attributions(text: str, masked: str, limit: int | None = None) -> list[_Att
             if src is not None and _bare(src.group()) in _CONTEXT_NOUNS:
                 continue  # جاء في وقت / في إطار: not a source
             if src is not None:
-                sp = _phrase_after(text, masked, src.start(), first_free=True)
+                sp = _phrase_after(text, masked, src.start(), first_free=True, ents=ents)
             implicit = sp is None
         elif kind == "prep":
             if _PRONOUN_SOURCE.match(masked, end + 1) or _PRONOUN_SOURCE.match(masked, end):
@@ -631,7 +719,7 @@ def _attributions(text: str, masked: str, limit: int | None = None) -> list[_Att
                         pos = nxt.start() + 2
                     elif tok.startswith("ل") and not tok.startswith("لل") and len(tok) > 3:
                         pos = nxt.start() + 1
-                    sp = _phrase_after(text, masked, pos)
+                    sp = _phrase_after(text, masked, pos, ents=ents)
                 implicit = sp is None
         elif kind == "past" and _PASSIVE_ON.match(masked, end) and _bare(m.group("past")) == "كتب":
             sp, implicit = None, False  # لوحات كتب عليها «…»: an inscription, its writer unnamed
@@ -639,9 +727,9 @@ def _attributions(text: str, masked: str, limit: int | None = None) -> list[_Att
             if kind == "past" and _bare(m.group("past")) in ("نقل",):
                 k = masked.find(" عن ", end, end + 80)
                 if k >= 0:
-                    sp = _phrase_after(text, masked, k + 4)
+                    sp = _phrase_after(text, masked, k + 4, ents=ents)
             if sp is None:
-                sp = _phrase_after(text, masked, end)
+                sp = _phrase_after(text, masked, end, ents=ents)
             if sp is None:
                 sp = _phrase_before(text, masked, m.start(), end, _feminine(m))
             implicit = sp is None
@@ -664,7 +752,7 @@ def _mask(text: str, spans: Sequence[_Span]) -> str:
 
 
 def _resolve(
-    text: str, masked: str, attrs: list[_Attr], idx: int
+    text: str, masked: str, attrs: list[_Attr], idx: int, ents: _Ents = ()
 ) -> tuple[str | None, int | None, int | None, bool]:
     """Speaker of attribution ``idx``: its own subject, else the last explicit one before it."""
     a = attrs[idx]
@@ -680,7 +768,7 @@ def _resolve(
     if b is not None and b.speaker is not None:
         s, e = b.speaker
         return text[s:e], s, e, False
-    sp = _agent_before(text, masked, a.pos)
+    sp = _agent_before(text, masked, a.pos, ents)
     if sp is not None:
         return text[sp[0] : sp[1]], sp[0], sp[1], False
     return None, None, None, True
@@ -703,7 +791,7 @@ def _titled(text: str, sp: tuple[int, int]) -> bool:
     return _bare(text[sp[0] : sp[1]].split()[0]) in _TITLES
 
 
-def _agent_before(text: str, masked: str, pos: int) -> tuple[int, int] | None:
+def _agent_before(text: str, masked: str, pos: int, ents: _Ents = ()) -> tuple[int, int] | None:
     """The nearest agent named before ``pos`` in the paragraph, for a reporting verb with no subject
     (``رفض تونر … وقال: «…»``, ``وعبر مدير المنتخب خالد مطر عن سعادته وقال:``, ``وبعث سموه برقية … جاء
     فيها``): the subject of a clause-initial narrative verb (``_AGENT_VERBS``, or any و-verb opening the
@@ -713,7 +801,7 @@ def _agent_before(text: str, masked: str, pos: int) -> tuple[int, int] | None:
     for m in reversed(list(_AGENT.finditer(masked, 0, pos))):
         prv = masked[max(0, m.start() - 8) : m.start()].rstrip()[-1:]
         initial = masked[m.start()] in "وف" or not prv or prv in ".،,:؛!?؟\n"
-        sp = _phrase_after(text, masked, m.end())
+        sp = _phrase_after(text, masked, m.end(), ents=ents, object_may_follow=True)
         if sp is None or sp[1] > pos or not _person_like(text, sp):
             continue
         # clause-initial (keeps out برقية شكر، عبر الهاتف), or after a fronted adverbial when a title
@@ -735,7 +823,7 @@ def _agent_before(text: str, masked: str, pos: int) -> tuple[int, int] | None:
             and bare[1:] not in ("في", "من")
             and tok[-1] not in "،,:"
         ):
-            sp = _phrase_after(text, masked, first.end())
+            sp = _phrase_after(text, masked, first.end(), ents=ents, object_may_follow=True)
             lead = _bare(text[sp[0] : sp[1]].split()[0]) if sp is not None else ""
             if (
                 sp is not None
@@ -755,14 +843,14 @@ def _agent_before(text: str, masked: str, pos: int) -> tuple[int, int] | None:
         if bare[:1] in "وف" and (bare[1:] in _TITLES or bare[1:3] == "ال"):
             bare, s0 = bare[1:], s0 + 1
         if bare in _TITLES:
-            sp = _phrase_after(text, masked, s0, first_free=True, apposition=False)
+            sp = _phrase_after(text, masked, s0, first_free=True, apposition=False, ents=ents)
             if sp is not None and sp[1] <= pos and (best is None or sp[0] > best[0]):
                 best = sp
                 break
     return best
 
 
-def _find(paragraph: str) -> list[tuple[QuoteMatch, bool]]:
+def _find(paragraph: str, ents: _Ents = (), para: int = 0) -> list[tuple[QuoteMatch, bool]]:
     if not any(c in paragraph for c in _QUOTE_CHARS):
         return []
     spans = _spans(paragraph)
@@ -774,7 +862,7 @@ def _find(paragraph: str) -> list[tuple[QuoteMatch, bool]]:
     masked = _mask(paragraph, spans)
     # triggers after the last quote matter only right after it («…»، قال الوزير): scan no further
     limit = paragraph.find(" ", real[-1].close + 60)
-    attrs = _attributions(paragraph, masked, None if limit < 0 else limit)
+    attrs = _attributions(paragraph, masked, None if limit < 0 else limit, ents)
     out: list[tuple[QuoteMatch, bool]] = []
     for sp in real:
         sent = 0
@@ -807,8 +895,11 @@ def _find(paragraph: str) -> list[tuple[QuoteMatch, bool]]:
         if idx is None:
             speaker, ss, se, carry = None, None, None, False
         else:
-            speaker, ss, se, carry = _resolve(paragraph, masked, attrs, idx)
-        out.append((QuoteMatch(sp.start, sp.end, paragraph[sp.start : sp.end], speaker, ss, se), carry))
+            speaker, ss, se, carry = _resolve(paragraph, masked, attrs, idx, ents)
+        sp_para = None if speaker is None else para
+        out.append(
+            (QuoteMatch(sp.start, sp.end, paragraph[sp.start : sp.end], speaker, ss, se, sp_para), carry)
+        )
     return out
 
 
@@ -817,40 +908,70 @@ def find_quotes(paragraph: str) -> list[QuoteMatch]:
     return [q for q, _ in _find(paragraph)]
 
 
-def _last_named(paragraph: str) -> str | None:
-    """Who a paragraph leaves speaking at its end: the latest subject of a reporting verb (a source only
-    where there is none) or of a narrative verb (``واستقبل الأمير فلان الوفد.``)."""
+def _last_named(paragraph: str, ents: _Ents = ()) -> tuple[int, int] | None:
+    """Who a paragraph leaves speaking at its end (offsets): the latest subject of a reporting verb (a source
+    only where there is none) or of a narrative verb (``واستقبل الأمير فلان الوفد.``)."""
     spans = _spans(paragraph)
     for sp in spans:
         sp.real = _is_real(paragraph, sp)
     masked = _mask(paragraph, spans)
-    attrs = [a for a in _attributions(paragraph, masked) if a.speaker is not None]
+    attrs = [a for a in _attributions(paragraph, masked, None, ents) if a.speaker is not None]
     said = next((a for a in reversed(attrs) if not a.prep), attrs[-1] if attrs else None)
     best = said.speaker if said is not None else None
-    agent = _agent_before(paragraph, masked, len(paragraph))
+    agent = _agent_before(paragraph, masked, len(paragraph), ents)
     if agent is not None and (best is None or agent[0] > best[0]):
         best = agent
-    return paragraph[best[0] : best[1]] if best is not None else None
+    return best
 
 
-def find_quotes_in_article(paragraphs: Sequence[str]) -> list[list[QuoteMatch]]:
+def _by_para(entities: Iterable[Entity] | None) -> dict[int, list[tuple[int, int, str]]]:
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for e in entities or ():
+        if e.type in ("PERS", "ORG") and e.end > e.start:
+            out.setdefault(e.para, []).append((e.start, e.end, e.type))
+    for spans in out.values():
+        spans.sort()
+    return out
+
+
+def find_quotes_in_article(
+    paragraphs: Sequence[str], entities: Iterable[Entity] | None = None
+) -> list[list[QuoteMatch]]:
     """``find_quotes`` per paragraph; a quote whose reporting verb has no subject and that names nobody
     before it in its paragraph (``وأضاف: «…»``, ``وتابع قائلا``) takes whoever the previous paragraph left
     speaking (``_last_named``: ``وقال الوزير إن …`` without quote marks counts), else the last speaker of
-    an earlier quote. Carried speakers have ``speaker_start/end = None`` (the name is in another paragraph)."""
+    an earlier quote. ``speaker_para`` says which paragraph the speaker offsets point into (the earlier one
+    for a carried speaker).
+
+    ``entities``: the article's named entities (``khabar.enrich.entities.find_entities``; ``None`` for the
+    rules alone). Their PERS/ORG spans bound the speaker phrases: a subject ends where the name it holds
+    ends unless a title follows (``رفض تونر نفي …`` → ``تونر``), a title cut short by its own preposition
+    runs on to the name (``كبير المسؤولين عن المعلومات في البيت الأبيض توني سكوت``), and of a name and a
+    title on either side of an apposition comma the name wins (``جون برانش، رئيس …``). The subject of a
+    narrative verb that opens on a name ends with it (``رفض تونر نفي …`` → ``تونر``)."""
+    by_para = _by_para(entities)
     result: list[list[QuoteMatch]] = []
-    last: str | None = None
+    last: tuple[str, int, int, int] | None = None  # speaker, paragraph, start, end
     for k, para in enumerate(paragraphs):
         quotes: list[QuoteMatch] = []
-        carried: str | None = None
-        for q, carry in _find(para):
+        carried: tuple[str, int, int, int] | None = None
+        for q, carry in _find(para, by_para.get(k, ()), k):
             if carry and q.speaker is None:
                 if carried is None and k > 0:
-                    carried = _last_named(paragraphs[k - 1]) or last
+                    named = _last_named(paragraphs[k - 1], by_para.get(k - 1, ()))
+                    if named is not None:
+                        carried = (paragraphs[k - 1][named[0] : named[1]], k - 1, named[0], named[1])
+                    else:
+                        carried = last
                 if carried is not None:
-                    q = QuoteMatch(q.start, q.end, q.text, carried, None, None)
-            if q.speaker is not None:
-                last = q.speaker
+                    q = QuoteMatch(q.start, q.end, q.text, carried[0], carried[2], carried[3], carried[1])
+            if q.speaker is not None and q.speaker_start is not None and q.speaker_end is not None:
+                last = (
+                    q.speaker,
+                    k if q.speaker_para is None else q.speaker_para,
+                    q.speaker_start,
+                    q.speaker_end,
+                )
             quotes.append(q)
         result.append(quotes)
     return result

@@ -29,17 +29,23 @@ def _published(article: Article, default: str | date | None) -> date | None:
 
 
 def _speaker_entity(
-    entities: list[Entity], para: int, start: int | None, end: int | None, name: str | None
+    entities: list[Entity], para: int | None, start: int | None, end: int | None, name: str | None
 ) -> int | None:
-    """The entity a quote's speaker phrase names: one inside the phrase (a person first), else
-    one whose canonical form is the speaker."""
+    """The entity a quote's speaker phrase names: one inside the phrase's span in paragraph ``para`` (the
+    quote's own, or the earlier one a carried speaker was named in; a person first, then the latest, which
+    in ``المتحدث باسم الخارجية جون كيربي`` is the name), else one whose canonical form is the speaker."""
     inside = [
-        (e.type != "PERS", i)
+        (e.type != "PERS", -e.start, i)
         for i, e in enumerate(entities)
-        if start is not None and end is not None and e.para == para and start <= e.start and e.end <= end
+        if para is not None
+        and start is not None
+        and end is not None
+        and e.para == para
+        and start <= e.start
+        and e.end <= end
     ]
     if inside:
-        return min(inside)[1]
+        return min(inside)[2]
     for i, e in enumerate(entities):
         if name and (e.canonical == name or e.text == name):
             return i
@@ -93,9 +99,9 @@ def _layers(
     if "quotes" in stages:
         from khabar.enrich.quotes import find_quotes_in_article
 
-        for p, in_para in enumerate(find_quotes_in_article(paragraphs)):
+        for p, in_para in enumerate(find_quotes_in_article(paragraphs, entities)):
             for q in in_para:
-                ent = _speaker_entity(entities, p, q.speaker_start, q.speaker_end, q.speaker)
+                ent = _speaker_entity(entities, q.speaker_para, q.speaker_start, q.speaker_end, q.speaker)
                 quotes.append(Quote(q.text, p, q.start, q.end, q.speaker, ent))
     if "entities" not in stages:
         entities = []  # found only to link quote speakers; not asked for
