@@ -72,6 +72,19 @@ def test_numpy_tagger_equals_crfsuite(seed_text: str) -> None:
     assert sum(t != "O" for tags in batch for t in tags) > 30  # the seed has entities to find
 
 
+def test_word_table_starts_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.enrich.ner.model as model_module
+
+    sentences = [SEED.split(), ["قال", "المتحدث", "باسم", "وزارة", "الخارجية", "الأمريكية", "في", "واشنطن"]]
+    expected = NerModel.load().tag_sentences(sentences)
+    small = NerModel(NerModel.load().folder)
+    monkeypatch.setattr(model_module, "CACHE_SIZE", 12)
+    # the second call meets known and new words and overflows the table: it starts over, known words too
+    assert small.tag_sentences([sentences[1]]) == [expected[1]]
+    assert small.tag_sentences(sentences) == expected
+    assert small.tag_sentences(sentences[::-1]) == expected[::-1]
+
+
 def test_load_is_cached_and_empty_input() -> None:
     assert NerModel.load() is NerModel.load()
     assert NerModel.load().tag([]) == []

@@ -187,8 +187,9 @@ class NerModel:
         rows = [get(t, -1) for t in tokens]
         if -1 in rows:
             new = list(dict.fromkeys(t for t, r in zip(tokens, rows, strict=True) if r == -1))
-            if len(self._row) + len(new) > CACHE_SIZE:
+            if len(self._row) + len(new) > CACHE_SIZE:  # full: start over with this call's words
                 self._reset()
+                new = list(dict.fromkeys(tokens))
             self._add_words(new)
             get = self._row.get
             rows = [get(t, -1) for t in tokens]
