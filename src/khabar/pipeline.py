@@ -133,6 +133,12 @@ def _dateline_record(first: DatelineMatch | None, last: DatelineMatch | None) ->
     return d
 
 
+def _word_count(key: str) -> int:
+    """``len(key.split())`` for a matching key, whose words are single-spaced with no space at
+    either end, without building the list."""
+    return key.count(" ") + 1 if key else 0
+
+
 def refine(
     text: str,
     *,
@@ -151,12 +157,14 @@ def refine(
     the date relative dates resolve against when ``published`` is missing."""
     log = _Log(text)
     clean_title, title_edits = _repair_title(title)
-    # 1. display repair, then every line keyed once (one vectorised pass over the article)
+    # 1. display repair, then every line keyed once, and the title with them (one vectorised pass
+    # over the article)
     for i, line in enumerate(log.lines):
         assert line is not None
         for c in repair_line(line)[1]:
             log.edit(i, c.start, c.end, c.new, c.reason)
-    keys = match_keys([line or "" for line in log.lines])
+    keys = match_keys([*(line or "" for line in log.lines), clean_title or ""])
+    title_key = keys.pop()
     keys_before = list(keys)
     # 2. a body pasted twice inside one line
     for i, line in enumerate(log.lines):
@@ -172,16 +180,17 @@ def refine(
     alive = log.alive()
     first_key = {keys[alive[0]]: alive[0]} if alive else {}
     first, last = _lift_dateline(log, alive)
-    for i in {alive[0], alive[-1]} if alive else ():
-        if log.lines[i] is not None:
-            keys[i] = match_key(log.lines[i] or "")
+    if first or last:  # a line only needs keying again when a dateline or credit was cut from it
+        for i in {alive[0], alive[-1]}:
+            if log.lines[i] is not None:
+                keys[i] = match_key(log.lines[i] or "")
     # 5. the title repeated as the first paragraph
     alive = log.alive()
     if (
         clean_title
         and alive
-        and keys[alive[0]] == match_key(clean_title)
-        and not is_verse([len(keys[i].split()) for i in alive])
+        and keys[alive[0]] == title_key
+        and not is_verse([_word_count(keys[i]) for i in alive])
     ):
         log.drop(alive[0], "repeats-title")
         alive = alive[1:]
@@ -190,7 +199,7 @@ def refine(
     # is then a fixed point and refining it again changes nothing.
     while True:
         alive_keys = [keys[i] for i in alive]
-        counts = [len(k.split()) for k in alive_keys]
+        counts = [_word_count(k) for k in alive_keys]
         seed = {k: alive.index(i) for k, i in first_key.items() if i in alive}
         found = repeated_paragraphs(alive_keys, counts, first=seed)
         if not found:

@@ -308,3 +308,42 @@ def test_a_whole_field_reads_place_colon_agency() -> None:
     assert m is not None and (m.place_en, m.agency, m.raw) == ("London", "Reuters", "لندن: رويترز")
     assert find_field_dateline("لندن: رويترز تقول إن") is None  # the field must be the dateline
     assert find_field_dateline("محمد العلي") is None
+
+
+_TAIL_PIECES = [
+    "قال الوزير", ".", "!", "؟", "»", '"', "”", " ", "  ", "\t", "(", ")", "[", "]", "/", "-", "ـ",
+    "أ ف ب", "رويترز", "واس", "وكالات", "الحياة", "أ.ف.ب", "(أ ف ب، رويترز)", "/واس/", "\u00a0", "\x1c",
+    "انتهى. رويترز", "انتهى! أ ف ب.", "«نعم». واس", "هنا.رويترز",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TAIL_PIECES), max_size=10).map(" ".join), st.integers(0, 20))
+def test_credit_fast_paths_find_what_the_searches_find(text: str, tail_from: int) -> None:
+    from khabar.parse import dateline
+
+    tail_from = min(tail_from, len(text))
+    # the cheap test before the credit search never rules out a paragraph the search would match
+    if dateline._CREDIT.search(text, tail_from) is not None:
+        assert dateline._CLOSING_GROUP.search(text, tail_from) is not None
+    # the bare credit is found by matching where it can start, as a search finds it
+    found = dateline._search_bare_credit(text, tail_from)
+    searched = dateline._BARE_CREDIT.search(text, tail_from)
+    assert (found is None) == (searched is None)
+    if found is not None and searched is not None:
+        assert (found.span(), found.group("name")) == (searched.span(), searched.group("name"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["جدة", "26", "٢٦", "شوال", "1436", "هـ", "الموافق", "11", "أغسطس", "2015", "م", "واس",
+                         "الاثنين", "الإثنين", "يوم", "في", " ", "الرياض", "x", "²", "۳"]),
+        max_size=10,
+    ).map(" ".join)
+)  # fmt: skip
+def test_date_hint_never_rules_out_a_dated_segment(text: str) -> None:
+    from khabar.parse import dateline
+
+    if dateline._DATED.match(text) is not None:
+        assert dateline._DATE_HINT.search(text) is not None

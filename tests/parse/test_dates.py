@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import khabar
 from benchmarks import dates as bench
 from benchmarks.devsets import DATES, load_dates, missing_reason, read_jsonl
-from khabar.parse.dates import find_dates
+from khabar.parse.dates import DateMatch, find_dates
 
 P = date(2015, 8, 11)  # a Tuesday
 SEED_PUB = date(2025, 6, 16)  # a Monday
@@ -155,6 +155,48 @@ def test_property_spans(text: str, pub: date | None) -> None:
     for m in find_dates(text, pub):
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start : m.end] == m.text
+
+
+def _every_trigger_every_kind(text: str, pub: date | None) -> list[DateMatch]:
+    # find_dates without its shortcuts: every _TRIGGER match, every kind _TRY lists for it
+    from khabar.parse import dates as d
+
+    found = []
+    last = 0
+    for t in d._TRIGGER.finditer(text):
+        if t.start() < last:
+            continue
+        for kind in d._TRY[t.lastgroup or "digit"]:
+            m = d._KIND_PATTERNS[kind].match(text, t.start())
+            if m is not None:
+                break
+        else:
+            continue
+        last = m.end()
+        res = d._resolve(m, pub, kind)
+        if res is not None:
+            found.append(d._M(*m.span("all"), kind, res[0], res[1]))
+    return [DateMatch(f.start, f.end, text[f.start : f.end], f.value, f.gran) for f in d._merge(text, found)]
+
+
+_DATE_PIECES = [
+    "اليوم", "أمس", "غدا", "بعد غد", "الاثنين", "الأحد المقبل", "يوم الخميس", "سيعقد الاجتماع", "11", "3", "15",
+    "2015", "1436", "٢٠١٥", "11/8/2015", "2015-08-11", "11 أغسطس", "11 آب/أغسطس 2015", "إبريل", "أغسطس الماضي",
+    "في مايو", "شهر رمضان", "رمضان 1436 هـ", "26 شوال 1436 هـ", "ذوالحجة", "الموافق", "م", "هـ", "الأول من يونيو",
+    "الحادي عشر من", "الـ 15", "عام 2014", "العام", "العام الماضي", "للعام المقبل", "هذا العام", "هذه السنة",
+    "الأسبوع الجاري", "الشهر المقبل", "قبل ثلاثة أيام", "منذ عامين", "بعد أسبوع", "قبل أن", "بعد نحو 3 أشهر",
+    "من", "في", "و", "ف", "،", "(", ")", "-", "الأمين العام", "مليون", "شخصا", "عين اليوم", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_DATE_PIECES) | st.text(max_size=3), max_size=10).map(" ".join),
+    st.none() | st.just(P),
+)
+def test_shortcuts_change_no_result(text: str, pub: date | None) -> None:
+    # the merged trigger scan and the cheap tests of what each kind needs only skip patterns that fail
+    assert find_dates(text, pub) == _every_trigger_every_kind(text, pub)
 
 
 def test_labelled_set_stores_corpus_items_as_references() -> None:

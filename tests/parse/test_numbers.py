@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import khabar
-from khabar.parse.numbers import find_numbers
+from khabar.parse.numbers import NumberMatch, find_numbers
 
 
 def vals(text: str) -> list[tuple[str, float, str | None]]:
@@ -89,3 +89,100 @@ def test_property_spans(text: str) -> None:
     for m in find_numbers(text):
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start : m.end] == m.text
+
+
+def _as_before(text: str) -> list[NumberMatch]:
+    # find_numbers as it was before its shortcuts: the three-letter trigger, one alternation per
+    # number word (longest first), the full pattern everywhere, no plain-digit shortcut
+    import itertools
+    import re
+
+    import regex
+
+    from khabar.parse import numbers as nu
+    from khabar.text.trie import trie_pattern
+
+    def loose(word: str) -> str:
+        p = regex.escape(word).replace("\\ ", " ")
+        return p.replace("ا", "[اأإآ]").replace("ه", "[ةه]").replace("ي", "[يى]").replace(" ", r"\s+")
+
+    variants = {"ا": "اأإآ", "ه": "هة", "ي": "يى"}
+    heads = {
+        "".join(p)
+        for w in (*nu._WORDS, *nu._SCALES)
+        for p in itertools.product(*(variants.get(c, c) for c in w.replace(" ", "")[:3]))
+    }
+    trigger = re.compile(
+        rf"(?<![^\W_])(?:[وبلف]ـ?\s?)?(?:[0-9\u0660-\u0669\u06F0-\u06F9$€£%٪]|US\$|{trie_pattern(heads)})"
+    )
+    words = "|".join(loose(w) for w in sorted(nu._WORDS, key=len, reverse=True))
+    scales = "|".join(loose(w) for w in sorted(nu._SCALES, key=len, reverse=True))
+    guard = rf"(?={nu._D}{{4}}(?!\p{{N}}))"
+    skip = nu._SKIP.replace(guard, "").replace(nu._WORD_RE, words).replace(nu._SCALE_RE, scales)
+    number = nu._NUMBER.replace(nu._WORD_RE, words).replace(nu._SCALE_RE, scales)
+    pattern = regex.compile(rf"(?P<skip>{skip})|{number}", regex.VERBOSE)
+    part = regex.compile(
+        rf"(?P<d>{nu._DIGIT_RE})|(?P<w>(?:{words})){nu._TANWEEN}|(?P<s>{scales}){nu._TANWEEN}"
+    )
+
+    def phrase_value(phrase: str) -> float | None:
+        total, cur, seen = 0.0, None, False
+        for p in part.finditer(phrase):
+            if p.group("d"):
+                cur, seen = (cur or 0.0) + float(p.group("d").translate(nu._DIGITS)), True
+            elif p.group("w"):
+                v = nu._WORD_KEY.get(nu._fold(p.group("w")))
+                if v is None:
+                    return None
+                cur, seen = (cur or 0.0) + v, True
+            else:
+                scale = nu._SCALE_KEY.get(nu._fold(p.group("s")))
+                if scale is None:
+                    return None
+                if cur is None:
+                    if scale[1] == "plural":
+                        return None
+                    cur = 2.0 if scale[1] == "dual" else 1.0
+                total, cur, seen = total + cur * scale[0], None, True
+        return total + (cur or 0.0) if seen else None
+
+    out: list[NumberMatch] = []
+    last = 0
+    for t in trigger.finditer(text):
+        if t.start() < last:
+            continue
+        m = pattern.match(text, t.start())
+        if m is None:
+            continue
+        last = m.end()
+        if m.group("num") is None or (value := phrase_value(m.group("phrase"))) is None:
+            continue
+        start, end = m.span("num")
+        unit = None
+        if m.group("pct") or m.group("prepct"):
+            unit = "%"
+        elif m.group("pre"):
+            unit = nu._SYMBOLS[m.group("pre")]
+        elif m.group("cur"):
+            unit, with_adj = nu._currency(m.group("cur"), m.group("adj"))
+            end = m.end("adj") if with_adj else m.end("cur")
+        out.append(NumberMatch(start, end, text[start:end], value, unit))
+    return out
+
+
+_NUMBER_PIECES = [
+    "عام 2015", "11 أغسطس 2015", "15 من شهر مايو", "15 شهر رمضان", "فبراير 2022", "الـ 15 من رمضان", "في 2015",
+    "2015 م", "3 صفر", "80", "1.5", "1,500", "١٬٥٠٠", "٣٫٥", "2015", "11/8/2015", "10:30", "1436هـ", "2014م", "مليون", "مليونا", "ألف",
+    "آلاف", "الف", "إلفين", "مليار", "و", "خمسة", "وعشرون", "خمسةوعشرون", "ثلاثمئة", "ست مئة", "ستمئة", "أحد عشر",
+    "إحدى عشرة", "اثنا", "عشر", "تسعين", "أحدً", "%", "٪", "في المئة", "بالمائة", "$", "US$", "€", "ريال", "ريالا",
+    "سعودي", "دولار", "كندي", "دينار", "كويتي", "ليرة", "تركية", "ين", "ر.س", "أغسطس", "عام", "العام", "شوال", "من",
+    "شهر", "الـ", "الأمير", "الفريق", "الإمارات", "إلا", "أحد", "واحد", "ب", "ل", "ف", "ـ", "،", ".", "(", ")", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES) | st.text(max_size=3), max_size=10).map(" ".join))
+def test_shortcuts_change_no_result(text: str) -> None:
+    # whole first words as triggers, word tries, the plain-digit value and the number-only pattern
+    # where no date can be skipped: the same numbers as before them
+    assert find_numbers(text) == _as_before(text)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,3 +53,23 @@ def test_vectorised_ngram_fractions_match_the_definition(words: list[str]) -> No
     s = repetition_stats(" ".join(words))
     for n in range(5, 11):
         assert s[f"dup_{n}gram_char_frac"] == _reference_dup_ngram_frac(words, n)
+
+
+def _reference_top_ngram_frac(words: list[str], n: int) -> float:
+    # the textbook definition, with tuples: all occurrences of the most frequent n-gram (the longest
+    # among equally frequent ones), in characters, over all word characters
+    counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+    total = sum(map(len, words))
+    best = max(counts.values(), default=0)
+    if best < 2 or not total:
+        return 0.0
+    chars = max(sum(map(len, gram)) for gram, count in counts.items() if count == best)
+    return round(min(1.0, chars * best / total), 6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["قال", "الوزير", "اليوم", "في", "الرياض", "إن", "و"]), max_size=60))
+def test_vectorised_top_ngram_fractions_match_the_definition(words: list[str]) -> None:
+    s = repetition_stats(" ".join(words))
+    for n in (2, 3, 4):
+        assert s[f"top_{n}gram_char_frac"] == _reference_top_ngram_frac(words, n)

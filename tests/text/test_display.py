@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.text.display import repair_line
@@ -52,3 +52,45 @@ def test_changes_replay_to_the_new_line_and_repair_is_idempotent(line: str) -> N
         cur = cur[: c.start] + c.new + cur[c.end :]
     assert cur == new
     assert repair_line(new) == (new, [])
+
+
+@given(st.text(alphabet=st.sampled_from(list("اب x \t\n\r\u00a0\u2028\u3000\x1c\u200b"))))
+def test_whitespace_pass_finds_what_its_pattern_describes(line: str) -> None:
+    # the fast pass (str.strip for the ends, a scan inside only when needed) against the definition
+    from khabar.text.display import _WHITESPACE, Change, _whitespace
+
+    n = len(line)
+    expected = [
+        Change(m.start(), m.end(), "" if m.start() == 0 or m.end() == n else " ", "whitespace")
+        for m in _WHITESPACE.finditer(line)
+    ]
+    assert list(_whitespace(line)) == expected
+
+
+_PIECES = [
+    "ا", "ب", " ", "  ", "\t", "\u00a0", "ط§", "ظ„", "ظ…", "ظٹ", "§", "…", "ﻻ", "\u200f", "ک", "ی", "پ", "Ø§",
+    "Ù„", "Ã©", "\x1c", "\u2028", "ظ", "ط",
+]  # fmt: skip
+_MOJIBAKE = [w.encode("utf-8").decode("cp1256") for w in ("مصر", "العربية", "يوم", "كلمة")] + [" "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+    | st.lists(st.sampled_from(_MOJIBAKE)).map("".join)
+)
+def test_cheap_tests_only_skip_lines_the_passes_leave_alone(line: str) -> None:
+    # repair_line runs some passes only on lines its cheap tests let through: the same as running all
+    from khabar.text.display import PASSES, Change
+
+    log: list[Change] = []
+    cur = line
+    for run in PASSES:
+        shift = 0
+        new = cur
+        for c in run(cur):
+            log.append(Change(c.start + shift, c.end + shift, c.new, c.reason))
+            new = new[: c.start + shift] + c.new + new[c.end + shift :]
+            shift += len(c.new) - (c.end - c.start)
+        cur = new
+    assert repair_line(line) == (cur, log)

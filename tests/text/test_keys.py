@@ -63,3 +63,21 @@ def test_match_keys_equals_match_key_per_line(lines: list[str]) -> None:
 
     lines = [line.replace("\n", " ") for line in lines]
     assert match_keys(lines) == [match_key(line) for line in lines]
+
+
+def test_match_keys_is_match_key_line_by_line_in_the_odd_cases() -> None:
+    # what one pass over the article could do differently: NFKC (a ligature grows, a combining madda
+    # composes; compatibility characters only change where match_key normalises the line), a capital
+    # sigma (str.lower on short lines reads its context), astral characters
+    from khabar.text.keys import match_keys
+
+    lines = [
+        "ﻻ يمكن ذلك اليوم في المدينة الكبيرة على الإطلاق",
+        "ا\u0653خر الأخبار",
+        "x² والمزيد من النص العربي الطويل هنا لتجاوز الحد الأدنى",
+        "ΟΔΟΣ ΑΘΗΝΑΣ",
+        "نص \U0001f600 قصير",
+        "\u00a0نص",
+    ]
+    for some in (lines, lines[:3], lines[2:4]):
+        assert match_keys(some) == [match_key(line) for line in some]

@@ -17,6 +17,8 @@ them with ``", "`` (``"AFP, Reuters"``), and ``agency_kind`` is ``"agency"`` if 
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, replace
 
 import regex
@@ -48,7 +50,8 @@ class DatelineMatch:
 
 # ---------------------------------------------------------------------------------------------- dates
 _A = "[اأإآ]"
-_WEEKDAY = rf"(?:يوم\s+)?(?:ال)?(?:سبت|أحد|احد|{_A}ثنين|ثلاثاء|{_A}ربعاء|خميس|جمعة|جمعه)"
+_WEEKDAY_NAME = rf"(?:سبت|أحد|احد|{_A}ثنين|ثلاثاء|{_A}ربعاء|خميس|جمعة|جمعه)"
+_WEEKDAY = rf"(?:يوم\s+)?(?:ال)?{_WEEKDAY_NAME}"
 _HIJRI = (
     rf"محرم|صفر|ربيع\s+{_A}ل{_A}ول|ربيع\s+ال{_A}خر|ربيع\s+الثاني|جماد[ىي]\s+{_A}ل{_A}ول[ىي]|"
     rf"جماد[ىي]\s+ال{_A}خر[ةه]|جماد[ىي]\s+الثاني[ةه]|جماد[ىي]\s+ال{_A}ول|جماد[ىي]\s+ال{_A}خر|رجب|شعبان|"
@@ -68,21 +71,28 @@ _DATED = regex.compile(
     rf"^(?P<pre>.*?)\s*(?:\bفي\s+)?(?P<date>{_DATE})\s*(?P<post>(?:{AGENCY_ALTERNATION})?)\s*$",
     regex.IGNORECASE,
 )
+# What every _DATE holds, a digit or a weekday name: a fast search that spares most segments the
+# slow _DATED match (same engine, so the same digits).
+_DATE_HINT = regex.compile(rf"\d|{_WEEKDAY_NAME}")
 
 # -------------------------------------------------------------------------------------------- tokens
 # One token of a dateline head. Tatweel counts as a dash only after whitespace (``الرياضي ـ القاهرة``),
 # never inside a word (``بـ3``).
+# (The whitespace before a token is matched with it, which halves the matches; whitespace closing the
+# head is a token of its own, ``end``.)
 _TOKEN = regex.compile(
     r"""
-    (?P<ws>\s+)
-  | \((?P<paren>[^()\n]{1,80})\)
-  | \[(?P<brack>[^\[\]\n]{1,80})\]
-  | ["«“](?P<quote>[^"«»“”\n]{1,40})["»”]
-  | /(?P<slash>[^/\n]{1,40})/
-  | (?P<colon>:)
-  | (?P<dash>--+|[-–—]|(?<=\s)ـ+)
-  | (?P<comma>[،,])
-  | (?P<word>[^\s()\[\]"«»“”/:،,\-–—]+)
+    \s*
+    (?: \((?P<paren>[^()\n]{1,80})\)
+      | \[(?P<brack>[^\[\]\n]{1,80})\]
+      | ["«“](?P<quote>[^"«»“”\n]{1,40})["»”]
+      | /(?P<slash>[^/\n]{1,40})/
+      | (?P<colon>:)
+      | (?P<dash>--+|[-–—]|(?<=\s)ـ+)
+      | (?P<comma>[،,])
+      | (?P<word>[^\s()\[\]"«»“”/:،,\-–—]+)
+      | (?P<end>\Z)
+    )
     """,
     regex.VERBOSE,
 )
@@ -149,7 +159,7 @@ def _classify_plain(text: str, allow_person: bool) -> list[_Seg] | None:
         return [_Seg(_AGENCY, text, agencies=(agency,))]
     if place is not None:
         return [_Seg(_PLACE, text, place=place, place_text=text)]
-    dated = _DATED.match(text)
+    dated = _DATED.match(text) if _DATE_HINT.search(text) else None
     if dated is not None:
         return _classify_dated(dated)
     if allow_person:
@@ -160,8 +170,10 @@ def _classify_plain(text: str, allow_person: bool) -> list[_Seg] | None:
         for n in (1, 2):
             if len(words) > n + 1:
                 name, tail = " ".join(words[:-n]), " ".join(words[-n:])
+                if not _is_name(name):  # (the cheaper test first)
+                    continue
                 agency = _agency(tail)
-                if agency is not None and _is_name(name):
+                if agency is not None:
                     return [_Seg(_PERSON, name), _Seg(_AGENCY, tail, agencies=(agency,))]
     return None
 
@@ -404,14 +416,15 @@ def find_dateline(paragraph: str) -> DatelineMatch | None:
         if m is None:
             break
         kind = m.lastgroup
-        if kind == "ws":
+        if kind == "end":
             pos = m.end()
             continue
         if kind == "word":
-            word = m.group()
+            word = m.group("word")
             words.append(word)
             n_words += 1
-            has_digit = has_digit or any(ch.isdigit() for ch in word)
+            # (a word of letters only, the usual case, holds no digit)
+            has_digit = has_digit or (not word.isalpha() and any(ch.isdigit() for ch in word))
             limit = _MAX_DATE_WORDS if has_digit else _MAX_WORDS
             if n_words > limit + 2:
                 break
@@ -454,7 +467,7 @@ def find_dateline(paragraph: str) -> DatelineMatch | None:
         # A dash run like "- -" or "--" followed by more dashes: swallow them all.
         while cut < length and paragraph[cut] in "-–—ـ:":
             cut = skip_ws(cut + 1)
-        consider(m.start(), cut, colon=kind == "colon")
+        consider(m.start(kind), cut, colon=kind == "colon")
         if kind == "colon":
             break
         pos = m.end()
@@ -475,8 +488,12 @@ _CREDIT = regex.compile(
     r"(?P<lead>[\s.\-–—ـ]*)(?:\((?P<p>[^()\n]{1,60})\)|\[(?P<b>[^\[\]\n]{1,60})\]|/(?P<s>[^/\n]{1,40})/)"
     r"[\s.]*$"
 )
+# A paragraph _CREDIT can match ends in ``)``, ``]`` or ``/`` and then only [\s.] (stdlib ``\s`` knows
+# all of ``regex``'s whitespace): a fast test that spares most paragraphs the slow search.
+_CLOSING_GROUP = re.compile(r"[)\]/][\s.]*\Z")
 
 
+@functools.lru_cache(maxsize=4096)  # fields repeat: an outlet writes the same few bylines
 def find_field_dateline(field: str) -> DatelineMatch | None:
     """A dateline that is a whole metadata field (a byline or ``author`` field: «الرياض - واس»,
     «لندن: رويترز»), or None. In a field of its own, «PLACE: AGENCY» means «PLACE - AGENCY»; in a
@@ -495,7 +512,7 @@ def find_credit(paragraph: str) -> DatelineMatch | None:
     """A source credit closing ``paragraph`` (a story's last paragraph): ``(أ ف ب، رويترز)``, ``(وكالات)``,
     ``/واس/``. ``paragraph[:m.start]`` is the paragraph without it."""
     tail_from = max(0, len(paragraph) - 90)
-    m = _CREDIT.search(paragraph, tail_from)
+    m = _CREDIT.search(paragraph, tail_from) if _CLOSING_GROUP.search(paragraph, tail_from) else None
     if m is None:
         return _bare_credit(paragraph, tail_from)
     inner = m.group("p") or m.group("b") or m.group("s") or ""
@@ -516,8 +533,23 @@ def find_credit(paragraph: str) -> DatelineMatch | None:
 _BARE_CREDIT = regex.compile(rf"(?<=[.!؟?»\"”])\s+(?P<name>{AGENCY_ALTERNATION})\s*\.?\s*$", regex.IGNORECASE)
 
 
+# Where a _BARE_CREDIT match can start: whitespace right after one of its punctuation marks (stdlib
+# ``\s`` knows all of ``regex``'s whitespace).
+_AFTER_STOP = re.compile(r"(?<=[.!؟?»\"”])\s")
+
+
+def _search_bare_credit(paragraph: str, tail_from: int) -> regex.Match[str] | None:
+    """``_BARE_CREDIT.search(paragraph, tail_from)``, found faster: matching at the few places a match
+    can start, leftmost first, instead of trying the agency alternation at every position."""
+    for stop in _AFTER_STOP.finditer(paragraph, tail_from):
+        m = _BARE_CREDIT.match(paragraph, stop.start())
+        if m is not None:
+            return m
+    return None
+
+
 def _bare_credit(paragraph: str, tail_from: int) -> DatelineMatch | None:
-    m = _BARE_CREDIT.search(paragraph, tail_from)
+    m = _search_bare_credit(paragraph, tail_from)
     if m is None:
         return None
     agency = lookup_agency(m.group("name"))

@@ -58,6 +58,7 @@ decades (ثمانينات القرن الماضي), ``الموسم الماضي`
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -91,6 +92,7 @@ _SPACES = regex.compile(r"\s+")
 _MARKS = regex.compile(r"[\u064B-\u065F\u0670]")
 
 
+@functools.lru_cache(maxsize=4096)  # the words folded are few: month names, units, ordinals
 def _fold(s: str) -> str:
     return _SPACES.sub(" ", _MARKS.sub("", s).translate(_FOLD)).strip()
 
@@ -368,9 +370,12 @@ def _mode(mod: str | None) -> str:
     return "this"
 
 
+_PAIR_SEPARATOR = regex.compile(r"\s*[/(\\]\s*")
+
+
 def _month_of(name: str, keys: dict[str, int]) -> int | None:
     """The month of a (possibly paired: ``آب/أغسطس``) month name; the first name wins."""
-    first = regex.split(r"\s*[/(\\]\s*", name, maxsplit=1)[0]
+    first = _PAIR_SEPARATOR.split(name, maxsplit=1)[0]
     return keys.get(_fold(first))
 
 
@@ -559,13 +564,16 @@ def _resolve_wd(m: regex.Match[str], pub: date | None) -> _Result:
 def _resolve_bmon(m: regex.Match[str], pub: date | None) -> _Result:
     name = m.group("b_m") or m.group("b_m2")
     mod = m.group("b_mod") or m.group("b_mod2")
-    first = regex.split(r"\s*[/(\\]\s*", name, maxsplit=1)[0]
+    first = _PAIR_SEPARATOR.split(name, maxsplit=1)[0]
     if _fold(first) in _AMBIGUOUS_MONTHS and name == first and not (m.group("b_s") or mod):
         return None
     mo = _month_of(name, _GREG_KEY)
     if mo is None:
         return None
     return _resolve_month(mo, mod, pub)
+
+
+_ENDS_WITH_HMARK = regex.compile(rf"{_HMARK}$")
 
 
 def _resolve(m: regex.Match[str], pub: date | None, kind: str) -> _Result:
@@ -575,7 +583,7 @@ def _resolve(m: regex.Match[str], pub: date | None, kind: str) -> _Result:
         if (
             m.group("h_y") is None
             and _fold(m.group("h_m")) in ("صفر", "رجب")
-            and not regex.search(rf"{_HMARK}$", m.group("hday"))
+            and not _ENDS_WITH_HMARK.search(m.group("hday"))
         ):
             return None  # "3 صفر" is a score, "رجب" a name
         return _resolve_hday(m, pub)
@@ -689,11 +697,20 @@ _UNIT_WORDS = {
 } | {"هذا", "هذه"}
 _DUR_WORDS = {"قبل", "منذ", "بعد"}
 # Candidate starts: a digit or a trigger word at a word start, found with stdlib ``re`` over tries
-# (~0.05 ms per 1.2 KB); only the patterns for that kind of start are then tried there.
+# (~0.05 ms per 1.2 KB); only the patterns for that kind of start are then tried there. The kind is the
+# first group, in this order, with a word the text starts with.
+_TRIGGER_WORDS: dict[str, set[str]] = {
+    "ord": _ORD_WORDS,
+    "month": _MONTH_WORDS | {"شهر"},
+    "unit": _UNIT_WORDS,
+    "dur": _DUR_WORDS,
+    "day": _DAY_WORDS,
+    "wd": _WD_WORDS,
+}
 _TRIGGER = re.compile(
-    r"(?<![^\W_])[وف]?(?:(?P<digit>[0-9\u0660-\u0669\u06F0-\u06F9])"
-    rf"|(?P<ord>{trie_pattern(_ORD_WORDS)})|(?P<month>{trie_pattern(_MONTH_WORDS | {'شهر'})})|(?P<unit>{trie_pattern(_UNIT_WORDS)})"
-    rf"|(?P<dur>{trie_pattern(_DUR_WORDS)})|(?P<day>{trie_pattern(_DAY_WORDS)})|(?P<wd>{trie_pattern(_WD_WORDS)}))"
+    rf"(?<![^\W_])[وف]?(?:(?P<digit>{_D})"
+    + "".join(f"|(?P<{group}>{trie_pattern(words)})" for group, words in _TRIGGER_WORDS.items())
+    + ")"
 )
 _TRY: dict[str, tuple[str, ...]] = {
     "digit": ("num", "hday", "gday", "year"),
@@ -704,6 +721,108 @@ _TRY: dict[str, tuple[str, ...]] = {
     "day": ("day",),
     "wd": ("day", "wd"),
 }
+# _TRIGGER's matches found faster (_triggers): all words in one trie, so one descent per word start
+# instead of one per group, and word starts found after a non-word character (a character class
+# leading the pattern lets ``re`` skip to those at C speed instead of trying a lookbehind at every
+# position). _TRIGGER is then asked for the group at the few places found. (No groups here: inside
+# the lookahead they would cost more than the second match.)
+_START = rf"[وف]?(?:{_D}|{trie_pattern(set().union(*_TRIGGER_WORDS.values()))})"
+_START_RE = re.compile(_START)
+_AFTER_NON_WORD = re.compile(rf"[\W_](?={_START})")
+
+
+def _triggers(text: str) -> list[tuple[int, str]]:
+    """Where _TRIGGER matches, and its group, as ``_TRIGGER.finditer`` finds them."""
+    starts = [0] if _START_RE.match(text) else []
+    starts += [m.end() for m in _AFTER_NON_WORD.finditer(text)]
+    found = []
+    end = 0
+    for start in starts:
+        if start < end:  # inside the previous match: finditer resumes after it
+            continue
+        t = _TRIGGER.match(text, start)
+        assert t is not None  # a _START at a word start is a _TRIGGER
+        found.append((start, t.lastgroup or "digit"))
+        end = t.end()
+    return found
+
+
+def _spellings(word: str) -> set[str]:
+    """``word`` in every spelling _alternation lets a month name take (alef/hamza, ta marbuta, alef
+    maqsura)."""
+    loose = {"ا": "اأإآ", "أ": "اأإآ", "إ": "اأإآ", "آ": "اأإآ", "ة": "ةه", "ى": "ىي"}
+    return {"".join(p) for p in itertools.product(*(loose.get(c, c) for c in word))}
+
+
+# Cheap stdlib tests of what a kind's body needs at its start (see _BODIES), so that a body that cannot
+# match at a trigger is not tried there: it would fail, so no result changes. Most triggers are no date
+# (counts and amounts, «العام» as "general", «بعد أن»), and these spare them most of the slow patterns.
+#
+# The first word of every month name in every spelling: a month name can only start with one (where
+# _alternation lets the space after it vanish, «ذوالقعدة», the first word still leads).
+_MONTH_START = trie_pattern(
+    {
+        s
+        for names in (*_GREG_NAMES.values(), *_HIJRI_NAMES.values())
+        for n in names
+        for s in _spellings(n.split()[0])
+    }
+)
+# After a digit: the digits, then after spaces a separator (num), or a month name, maybe after «من» and
+# «شهر», which hday and gday need after one or two digits; year needs four digits.
+_DIGITS_AHEAD = re.compile(
+    rf"[وف]?(?P<digits>{_D}+)\s*(?:(?P<sep>[/\-.])|(?:من\s+)?(?:شهر\s+)?(?P<month>{_MONTH_START}))?"
+)
+# gmon, hmon, bmon: «شهر» or a month name.
+_MONTH_AHEAD = re.compile(rf"[وف]?(?:شهر|{_MONTH_START})")
+# year after a word: the year word and four digits.
+_YEAR_AHEAD = re.compile(rf"[وف]?(?:{_YEAR_WORD}\s*)?{_D}{{4}}")
+# rel: «العام», «للأسبوع», «هذا العام» … as a whole word (what follows it, a modifier or a year, comes
+# after a space).
+_REL_AHEAD = re.compile(
+    r"[وف]?(?:(?:[لب]?ال|لل)(?:[أا]سبوع|شهر|عام|سن[ةه])|هذ[اه]\s+(?:ال[أا]سبوع|الشهر|العام|السن[ةه]))(?![^\W_])"
+)
+# dur: «قبل/منذ/بعد», maybe «نحو» and a count, then a unit of time.
+_DUR_AHEAD = re.compile(
+    rf"[وف]?(?:قبل|منذ|بعد)\s+(?:(?:نحو|حوالي|حوالى|قرابة|زهاء)\s+)?(?:(?:{_D}{{1,3}}|{_COUNT})\s+)?"
+    r"(?:يوم|[أا]يام|[أا]سبوع|[أا]سابيع|شهر|[أا]شهر|شهور|عام|[أا]عوام|سن)"
+)
+# day after «بعد»: «بعد غد».
+_AFTER_TOMORROW = re.compile(r"[وف]?بعد\s+غد")
+# hday, gday after an ordinal: the ordinal (or «الـ» and a number), «من», then a month name.
+_ORDINAL_DAY_AHEAD = re.compile(
+    rf"[وف]?(?:الـ?\s*{_D}{{1,2}}|{_ORDINAL})(?:\s+من)?\s*(?:من\s+)?(?:شهر\s+)?(?:{_MONTH_START})"
+)
+# By trigger group, then kind (digit triggers: _DIGIT_KINDS).
+_NO_NEEDS: dict[str, re.Pattern[str]] = {}
+_AHEAD: dict[str, dict[str, re.Pattern[str]]] = {
+    "unit": {
+        "year": _YEAR_AHEAD,
+        "rel": _REL_AHEAD,
+        "gmon": _MONTH_AHEAD,
+        "hmon": _MONTH_AHEAD,
+        "bmon": _MONTH_AHEAD,
+    },
+    "dur": {"dur": _DUR_AHEAD, "day": _AFTER_TOMORROW},
+    "ord": {"hday": _ORDINAL_DAY_AHEAD, "gday": _ORDINAL_DAY_AHEAD},
+}
+# The kinds of a digit trigger worth trying, by (separator, month after one or two digits, four digits).
+_DIGIT_KINDS = {
+    (sep, day, year): tuple(
+        k for k in _TRY["digit"] if {"num": sep, "hday": day, "gday": day, "year": year}[k]
+    )
+    for sep in (False, True)
+    for day in (False, True)
+    for year in (False, True)
+}
+
+
+def _digit_kinds(text: str, start: int) -> tuple[str, ...]:
+    """The kinds of date worth trying at a digit trigger (see _DIGITS_AHEAD), in _TRY's order."""
+    ahead = _DIGITS_AHEAD.match(text, start)
+    assert ahead is not None  # a digit trigger starts with digits
+    digits, sep, month = ahead.group("digits", "sep", "month")
+    return _DIGIT_KINDS[sep is not None, month is not None and len(digits) <= 2, len(digits) == 4]
 
 
 def find_dates(text: str, published: date | datetime | None = None) -> list[DateMatch]:
@@ -711,11 +830,15 @@ def find_dates(text: str, published: date | datetime | None = None) -> list[Date
     pub = _as_date(published)
     found: list[_M] = []
     last = 0
-    for t in _TRIGGER.finditer(text):
-        if t.start() < last:
+    for start, group in _triggers(text):
+        if start < last:
             continue
-        for kind in _TRY[t.lastgroup or "digit"]:
-            m = _KIND_PATTERNS[kind].match(text, t.start())
+        needs = _AHEAD.get(group, _NO_NEEDS)
+        for kind in _digit_kinds(text, start) if group == "digit" else _TRY[group]:
+            need = needs.get(kind)
+            if need is not None and need.match(text, start) is None:
+                continue  # the body cannot match here either
+            m = _KIND_PATTERNS[kind].match(text, start)
             if m is not None:
                 break
         else:

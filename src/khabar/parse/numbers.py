@@ -25,8 +25,10 @@ a year or day next to a month name (``فبراير 2022``, ``11 أغسطس``, ``
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
@@ -61,15 +63,24 @@ _DIGITS = str.maketrans(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # the words folded are few: number words, currencies
 def _fold(s: str) -> str:
     return _SPACES.sub(" ", _MARKS.sub("", s).translate(_FOLD)).strip()
 
 
-def _loose(word: str) -> str:
-    """A regex for a folded word: alef/hamza, ta marbuta, ya/alef maqsura and spaces loosened."""
-    p = regex.escape(word).replace("\\ ", " ")
-    p = p.replace("ا", "[اأإآ]").replace("ه", "[ةه]").replace("ي", "[يى]").replace(" ", r"\s+")
-    return p
+def _loose(words: Iterable[str]) -> str:
+    """A regex for folded words: alef/hamza, ta marbuta, ya/alef maqsura and spaces loosened. One
+    alternation per shared prefix (a trie: far fewer branches to try than one per word), longer
+    words first as with an alternation sorted by length. (Folded words differ in letters the
+    loosening keeps apart, so branches stay exclusive.)"""
+    p = trie_pattern(words)
+    return (
+        p.replace("\\ ", " ")
+        .replace("ا", "[اأإآ]")
+        .replace("ه", "[ةه]")
+        .replace("ي", "[يى]")
+        .replace(" ", r"\s+")
+    )
 
 
 # Cardinal words (folded) → value. Compound teens and hundreds are single entries.
@@ -124,8 +135,8 @@ _SCALES["الفين"] = (1e3, "dual")
 _SCALES["الفان"] = (1e3, "dual")
 
 _TANWEEN = r"[\u064B-\u0652]*"
-_WORD_RE = "|".join(_loose(w) for w in sorted(_WORDS, key=len, reverse=True))
-_SCALE_RE = "|".join(_loose(w) for w in sorted(_SCALES, key=len, reverse=True))
+_WORD_RE = _loose(_WORDS)
+_SCALE_RE = _loose(_SCALES)
 _D = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 _DIGIT_RE = rf"{_D}{{1,3}}(?:[,٬]{_D}{{3}})+(?:[.٫]{_D}+)?|{_D}+(?:[.٫]{_D}+)?"
 _NB = r"(?![\p{L}\p{M}\p{N}])"
@@ -145,16 +156,17 @@ _CURRENCY = (
 )
 _PERCENT = r"(?P<pct>%|٪|(?:في\s*|بـ?\s*|ب)ال?م[ئا]ئ?[ةه])"
 
-_PATTERN = regex.compile(
-    rf"""
-    (?P<skip>
+# Digits that only spell part of a date or a clock time (see the module docstring). (Where a slow
+# lookbehind guards four digits, a lookahead for the digits comes first: it fails far faster.)
+_SKIP = rf"""
        (?<![\p{{N}}])(?:{_D}{{1,4}}\s?[/\-.]\s?{_D}{{1,2}}\s?[/\-.]\s?{_D}{{1,4}}|{_D}{{1,2}}:{_D}{{2}}(?::{_D}{{2}})?)(?!\p{{N}})
-     | (?<=(?:{_MONTHS})\s*[)]?\s*(?:من\s+)?(?:(?:[لب]?ال|[لب])?(?:عام|سن[ةه])\s*)?){_D}{{4}}(?!\p{{N}})
-     | (?<=(?:[لب]?(?:ال)?(?:عام|سن[ةه]))\s*){_D}{{4}}(?!\p{{N}})
+     | (?={_D}{{4}}(?!\p{{N}}))(?<=(?:{_MONTHS})\s*[)]?\s*(?:من\s+)?(?:(?:[لب]?ال|[لب])?(?:عام|سن[ةه])\s*)?){_D}{{4}}(?!\p{{N}})
+     | (?={_D}{{4}}(?!\p{{N}}))(?<=(?:[لب]?(?:ال)?(?:عام|سن[ةه]))\s*){_D}{{4}}(?!\p{{N}})
      | (?<![\p{{L}}\p{{N}}]){_D}{{4}}\s*(?:هـ|ه|م){_NB}
      | (?<![\p{{L}}\p{{N}}])(?:الـ?\s*)?{_D}{{1,2}}\s*(?:من\s+)?(?:شهر\s+)?(?:{_MONTHS}){_NB}
-    )
-  | (?<![\p{{L}}\p{{M}}\p{{N}}.,٫٬])(?:[وبلف]ـ?\s?(?=\p{{N}})|[وبلف](?=\p{{L}}))?
+"""
+_NUMBER = rf"""
+    (?<![\p{{L}}\p{{M}}\p{{N}}.,٫٬])(?:[وبلف]ـ?\s?(?=\p{{N}})|[وبلف](?=\p{{L}}))?
     (?P<num>
       (?:(?P<pre>[$€£]|US\$)\s?|(?P<prepct>[%٪])\s?(?=\p{{N}}))?
       (?P<phrase>(?:{_PART})(?:\s*و\s*(?:{_PART}))*)
@@ -162,8 +174,27 @@ _PATTERN = regex.compile(
       (?:\s*{_PERCENT}|\s*{_CURRENCY})?
     )
     (?![\p{{L}}\p{{M}}\p{{N}}])
-    """,
-    regex.VERBOSE,
+"""
+_PATTERN = regex.compile(rf"(?P<skip>{_SKIP})|{_NUMBER}", regex.VERBOSE)
+# Where no _SKIP can match, _PATTERN is _NUMBER alone, and that alone is faster to run.
+_NUMBER_ONLY = regex.compile(_NUMBER, regex.VERBOSE)
+
+
+def _month_two_letters() -> set[str]:
+    """The first two letters of every _MONTHS alternative (each a letter or a class of letters)."""
+    out = set()
+    for alternative in _MONTHS.split("|"):
+        first, second = re.findall(r"\[[^\]]+\]|.", alternative)[:2]
+        assert not {first[0], second[0]} & set("\\()?*+"), alternative
+        out |= {a + b for a in first.strip("[]") for b in second.strip("[]")}
+    return out
+
+
+# What a _SKIP alternative needs where it starts (stdlib ``re``, cheap): digits and a separator (a
+# date or a time), four digits (a year), or one or two digits, maybe after «الـ», then «من», «شهر» or
+# the first two letters of a month. Most numbers («15 شخصا») have none of these.
+_MAY_SKIP = re.compile(
+    rf"{_D}{{1,4}}\s?[/\-.:]|{_D}{{4}}(?!{_D})|(?:الـ?\s*)?{_D}{{1,2}}\s*(?:من\s|شهر\s|{trie_pattern(_month_two_letters())})"
 )
 _PART_RE = regex.compile(rf"(?P<d>{_DIGIT_RE})|(?P<w>(?:{_WORD_RE})){_TANWEEN}|(?P<s>{_SCALE_RE}){_TANWEEN}")
 _WORD_KEY = {_fold(k): v for k, v in _WORDS.items()}
@@ -211,6 +242,8 @@ def _currency(cur: str, adj: str | None) -> tuple[str | None, bool]:
 
 
 def _phrase_value(phrase: str) -> float | None:
+    if phrase.isascii() and phrase.isdigit():  # plain digits, most numbers: the loop below gives float()
+        return float(phrase)
     total = 0.0
     cur: float | None = None
     seen = False
@@ -241,46 +274,87 @@ def _phrase_value(phrase: str) -> float | None:
     return total + (cur or 0.0)
 
 
-def _prefixes() -> set[str]:
-    out = set()
+def _spellings(word: str) -> set[str]:
+    """``word`` with each alef, ha and ya in every form the patterns accept (hamza, ta marbuta, alef
+    maqsura)."""
     variants = {"ا": "اأإآ", "ه": "هة", "ي": "يى"}
+    return {"".join(p) for p in itertools.product(*(variants.get(c, c) for c in word))}
+
+
+def _opening_words() -> tuple[set[str], set[str]]:
+    """How a number word can open: the whole first word of each number word and scale, and, where
+    that word is shorter than three letters, the entry's first three letters with the space removed
+    («ست مئة» → «ستم»), as the trigger has always had it: no start is tried that was not before."""
+    words: set[str] = set()
+    heads: set[str] = set()
     for w in (*_WORDS, *_SCALES):
-        head = w.replace(" ", "")[:3]
-        out |= {"".join(p) for p in itertools.product(*(variants.get(c, c) for c in head))}
-    return out
+        first = w.split(" ")[0]
+        if len(first) >= 3:
+            words |= _spellings(first)
+        else:
+            heads |= _spellings(w.replace(" ", "")[:3])
+    return words, heads
 
 
-# Candidate starts (stdlib ``re`` over a trie, cheap): a digit, a currency or percent sign, or the first
-# letters of a number word; the full pattern is only tried there.
-_TRIGGER = re.compile(
-    rf"(?<![^\W_])(?:[وبلف]ـ?\s?)?(?:[0-9\u0660-\u0669\u06F0-\u06F9$€£%٪]|US\$|{trie_pattern(_prefixes())})"
+_OPENING_WORDS, _OPENING_HEADS = _opening_words()
+# What can open a number (stdlib ``re`` over tries, cheap): a digit, a currency or percent sign, or the
+# first word of a number word, whole (not just its first letters: «الأ» opens a great many words) and
+# ended as a number phrase lets a word end: by tanween and then a non-letter, or by the first letter of
+# a scale or of «و» run into it (``_PART``, ``\s*و``); all maybe after «و/ب/ل/ف». The full pattern is
+# only tried where one opens a word.
+_OPENING = (
+    r"(?:[0-9\u0660-\u0669\u06F0-\u06F9$€£%٪]|US\$"
+    rf"|{trie_pattern(_OPENING_WORDS)}[\u064B-\u0652]*(?=[\W_]|[اأإآمبتو]|\Z)|{trie_pattern(_OPENING_HEADS)})"
 )
+# An optional prefix written as two branches, which ``re`` runs faster than an optional group.
+_START = rf"(?:[وبلف]ـ?\s?{_OPENING}|{_OPENING})"
+_START_RE = re.compile(_START)
+# A _START at a word start is found after a non-word character: a character class leading the
+# pattern lets ``re`` skip to those at C speed instead of trying a lookbehind at every position.
+_AFTER_NON_WORD = re.compile(rf"[\W_](?=({_START}))")
+
+
+def _starts_of_words(text: str) -> list[int]:
+    """Where _START matches at a word start (not after a letter or digit), as ``finditer`` would
+    find them: each search resumes where the previous match ended."""
+    starts = []
+    end = 0
+    first = _START_RE.match(text)
+    if first is not None:
+        starts.append(0)
+        end = first.end()
+    for m in _AFTER_NON_WORD.finditer(text):
+        if m.start(1) >= end:
+            starts.append(m.start(1))
+            end = m.end(1)
+    return starts
 
 
 def find_numbers(text: str) -> list[NumberMatch]:
     """Quantities in one paragraph, left to right (see the module docstring)."""
     out: list[NumberMatch] = []
     last = 0
-    for t in _TRIGGER.finditer(text):
-        if t.start() < last:
+    for at in _starts_of_words(text):
+        if at < last:
             continue
-        m = _PATTERN.match(text, t.start())
+        m = (_PATTERN if _MAY_SKIP.match(text, at) else _NUMBER_ONLY).match(text, at)
         if m is None:
             continue
         last = m.end()
-        if m.group("num") is None:
+        num, phrase, pct, prepct, pre, cur = m.group("num", "phrase", "pct", "prepct", "pre", "cur")
+        if num is None:
             continue
-        value = _phrase_value(m.group("phrase"))
+        value = _phrase_value(phrase)
         if value is None:
             continue
         start, end = m.span("num")
         unit: str | None = None
-        if m.group("pct") or m.group("prepct"):
+        if pct or prepct:
             unit = "%"
-        elif m.group("pre"):
-            unit = _SYMBOLS[m.group("pre")]
-        elif m.group("cur"):
-            unit, with_adj = _currency(m.group("cur"), m.group("adj"))
+        elif pre:
+            unit = _SYMBOLS[pre]
+        elif cur:
+            unit, with_adj = _currency(cur, m.group("adj"))
             end = m.end("adj") if with_adj else m.end("cur")
         out.append(NumberMatch(start, end, text[start:end], value, unit))
     return out

@@ -50,6 +50,7 @@ def paragraph_keys(line_keys: list[str]) -> list[str]:
 # Multipliers are random odd 64-bit numbers (fixed: the raw PCG64 stream is stable across numpy
 # versions); word ids are mixed first so that n-grams of small ids do not add up alike.
 _MULTS = np.random.PCG64(20151).random_raw(16).astype(np.uint64) | np.uint64(1)
+_TRUE = np.ones(1, dtype=bool)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -57,76 +58,74 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def _ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
-    m = len(ids) - n + 1
-    mixed = _mix(ids)
-    h = np.zeros(m, dtype=np.uint64)
-    for k in range(n):
-        h += mixed[k : k + m] * _MULTS[k]
-    return h
+def _repeat_runs(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``h`` sorted: the order that sorts it, where each run of equal values starts in that order,
+    and how long each run is."""
+    order = h.argsort()
+    s = h[order]
+    bounds = np.concatenate((_TRUE, s[1:] != s[:-1], _TRUE)).nonzero()[0]
+    return order, bounds[:-1], bounds[1:] - bounds[:-1]
 
 
-def _window_sums(lengths: np.ndarray, n: int) -> np.ndarray:
-    c = np.concatenate(([0], np.cumsum(lengths)))
-    return c[n:] - c[:-n]
-
-
-def _top_ngram_char_frac(ids: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
+def _top_ngram_char_frac(h: np.ndarray, char_sums: np.ndarray, n: int, total: int) -> float:
     """Characters in the most frequent n-gram (all its occurrences) over all word characters;
-    among equally frequent n-grams the longest counts."""
-    if len(ids) < n or not total:
-        return 0.0
-    h = _ngram_hashes(ids, n)
-    _, first, counts = np.unique(h, return_index=True, return_counts=True)
-    best = counts.max()
+    among equally frequent n-grams the longest counts. ``h``: the n-gram hashes; ``char_sums``:
+    cumulative word lengths (0 first). Every occurrence of an n-gram has its length, so any one
+    serves and an unstable sort is enough."""
+    order, run_starts, counts = _repeat_runs(h)
+    best = int(counts.max())
     if best < 2:
         return 0.0
-    chars = _window_sums(lengths, n)[first]
-    return min(1.0, float(chars[counts == best].max()) * int(best) / total)
+    at = order[run_starts[counts == best]]
+    chars = char_sums[at + n] - char_sums[at]
+    return min(1.0, float(chars.max()) * best / total)
 
 
-def _dup_ngram_char_fracs(ids: np.ndarray, lengths: np.ndarray, total: int) -> dict[int, float]:
-    """For n = 5..10: characters of words covered by any n-gram occurring a second (or later)
-    time, over all word characters. An n-gram can only repeat where its leading 5-gram does, so
-    one pass over 5-grams finds the candidates and the longer n-grams are checked only there."""
-    out = dict.fromkeys(range(5, 11), 0.0)
-    if len(ids) < 5 or not total:
-        return out
-    h = _ngram_hashes(ids, 5)
-    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
-    starts = np.flatnonzero(first[inverse] != np.arange(len(h)))
-    if not len(starts):
-        return out
-    # For each repeated start, the longest run (≤ 10 words) it shares with an earlier copy.
-    words = ids.tolist()
-    by_gram: dict[int, list[int]] = {}
-    for i in np.flatnonzero(first[inverse] == np.arange(len(h))).tolist() + starts.tolist():
-        by_gram.setdefault(int(inverse[i]), []).append(i)
-    longest = {}
-    for i in starts.tolist():
-        best = 5
-        for j in by_gram[int(inverse[i])]:
-            if j >= i:
-                break
-            k = 5
-            while k < 10 and i + k < len(words) and words[i + k] == words[j + k]:
-                k += 1
-            best = max(best, k)
-        longest[i] = best
-    for n in range(5, 11):
-        cover = np.zeros(len(ids) + 1, dtype=np.int64)
-        for i, run in longest.items():
-            if run >= n:
-                cover[i] += 1
-                cover[i + n] -= 1
-        out[n] = float(lengths[np.cumsum(cover[:-1]) > 0].sum()) / total
-    return out
+def _later_occurrences(h: np.ndarray) -> np.ndarray:
+    """Positions whose value in ``h`` occurred at an earlier position (a stable sort keeps equal
+    values in position order, so each run's first is the first occurrence)."""
+    order = h.argsort(kind="stable")
+    s = h[order]
+    return order[1:][s[1:] == s[:-1]]
 
 
 _WORD_STATS = (
     *(f"top_{n}gram_char_frac" for n in (2, 3, 4)),
     *(f"dup_{n}gram_char_frac" for n in range(5, 11)),
 )
+
+
+def _word_stats(ids: np.ndarray, lengths: np.ndarray) -> dict[str, float]:
+    """The n-gram figures of _WORD_STATS from per-document word ids and word lengths.
+
+    n-gram hashes are built up one word at a time (the (n+1)-gram hash at i is the n-gram hash at
+    i plus the next word's term), so each n costs one vectorised step. Duplicated n-grams: a word
+    is covered when it lies in an n-gram occurring a second (or later) time; an n-gram can only
+    repeat where its leading (n-1)-gram does, so once no n-gram repeats, no longer one does."""
+    out = dict.fromkeys(_WORD_STATS, 0.0)
+    total = int(lengths.sum())
+    if len(ids) < 2 or not total:
+        return out
+    char_sums = np.concatenate(([0], np.cumsum(lengths)))
+    mixed = _mix(ids)
+    h = mixed * _MULTS[0]
+    for n in range(2, 11):
+        m = len(ids) - n + 1
+        if m <= 0:
+            break
+        h = h[:m] + mixed[n - 1 :] * _MULTS[n - 1]
+        if n <= 4:
+            out[f"top_{n}gram_char_frac"] = round(_top_ngram_char_frac(h, char_sums, n, total), 6)
+        if n >= 5:
+            later = _later_occurrences(h)
+            if not len(later):
+                break
+            cover = np.zeros(len(ids) + 1, dtype=np.int64)
+            cover[later] += 1  # positions are distinct, so plain fancy-index updates add up
+            cover[later + n] -= 1
+            covered = np.cumsum(cover[:-1]) > 0
+            out[f"dup_{n}gram_char_frac"] = round(float(lengths[covered].sum()) / total, 6)
+    return out
 
 
 def repetition_stats_from_keys(
@@ -150,14 +149,9 @@ def repetition_stats_from_keys(
     words = " ".join(line_keys).split()
     # Word identities only need equality within this one call, so Python's (per-process) str
     # hash serves: the metrics never depend on the hash values themselves.
-    ids = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    ids = np.array(list(map(hash, words)), dtype=np.int64).view(np.uint64)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    total = int(lengths.sum())
-    for n in (2, 3, 4):
-        stats[f"top_{n}gram_char_frac"] = round(_top_ngram_char_frac(ids, lengths, n, total), 6)
-    for n, frac in _dup_ngram_char_fracs(ids, lengths, total).items():
-        stats[f"dup_{n}gram_char_frac"] = round(frac, 6)
-    return stats
+    return {**stats, **_word_stats(ids, lengths)}
 
 
 def repetition_stats(text: str) -> dict[str, float]:

@@ -99,55 +99,74 @@ def _plain(text: str) -> str:
     return " ".join(text.translate(_TABLE).lower().split())
 
 
-def _fold_codes(text: str) -> np.ndarray | None:
-    """The folded code points of ``text`` (deleted characters still marked), or ``None`` when the
-    table cannot do it alone and the plain path must."""
+def _table_codes(text: str) -> np.ndarray | None:
+    """``text``'s code points through the table, flags included; ``None`` for astral characters."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if codes.max(initial=0) > 0xFFFF:
         return None
-    folded = _lut()[codes]
+    return _lut()[codes]
+
+
+def _fold_codes(text: str) -> np.ndarray | None:
+    """The folded code points of ``text`` (deleted characters still marked), or ``None`` when the
+    table cannot do it alone and the plain path must."""
+    folded = _table_codes(text)
+    if folded is None:
+        return None
     if (folded >= _PLAIN_FLAG).any():
         if (folded & _PLAIN_FLAG).any():
             return None
-        text = unicodedata.normalize("NFKC", text)
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-        if codes.max(initial=0) > 0xFFFF:
-            return None
-        folded = _lut()[codes]
-        if (folded & _PLAIN_FLAG).any():
+        folded = _table_codes(unicodedata.normalize("NFKC", text))
+        if folded is None or (folded & _PLAIN_FLAG).any():
             return None
         folded &= _VALUE  # NFKC done: the trigger flags have served
     return folded
+
+
+_SPACE = 0x20
+_BREAK = 0x0A
+
+
+def _squeeze(folded: np.ndarray) -> str:
+    """Folded code points (deleted characters still marked, lines separated by ``\n``, every other
+    whitespace already a space) to text whose every line is ``" ".join(line.split())``."""
+    folded = folded[folded != _DELETED]
+    space = folded == _SPACE
+    # keep a space only when the next character is a letter of the same line: one per run, none at
+    # a line's end ...
+    ends_run = np.ones(len(folded), dtype=bool)
+    ends_run[:-1] = space[1:] | (folded[1:] == _BREAK)
+    folded = folded[~(space & ends_run)]
+    # ... and none at a line's start (the one left of a leading run)
+    space = folded == _SPACE
+    starts_line = np.ones(len(folded), dtype=bool)
+    starts_line[1:] = folded[:-1] == _BREAK
+    return folded[~(space & starts_line)].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _vectorised(text: str) -> str:
     folded = _fold_codes(text)
     if folded is None:
         return _plain(text)
-    folded = folded[folded != _DELETED]
-    space = folded == 0x20
-    # keep a space only when the next character is not one, then strip the ends
-    folded = folded[~space | np.append(~space[1:], False)]
-    start = 1 if len(folded) and folded[0] == 0x20 else 0
-    return folded[start:].tobytes().decode("utf-32-le", "surrogatepass")
+    return _squeeze(folded)
 
 
 def match_keys(lines: Sequence[str]) -> list[str]:
     """``[match_key(line) for line in lines]`` for lines without ``\n``, in one vectorised pass
     over the whole article instead of one per line."""
     text = "\n".join(lines)
-    if len(text) < _SHORT or "\n" in "".join(lines):
+    # Line by line where one pass could differ from match_key: NFKC and two-character lower cases
+    # (flagged), which match_key applies to the lines holding them only, and a capital sigma, which
+    # str.lower (match_key's path for short lines) lower-cases by context.
+    if len(text) < _SHORT or text.count("\n") != len(lines) - 1 or "\u03a3" in text:
         return [match_key(line) for line in lines]
-    folded = _fold_codes(text)
-    if folded is None:
+    folded = _table_codes(text)
+    if folded is None or (folded >= _PLAIN_FLAG).any():
         return [match_key(line) for line in lines]
     # The separators folded to spaces like any whitespace: put them back, then split.
     breaks = np.cumsum([len(line) + 1 for line in lines[:-1]], dtype=np.int64) - 1
-    if len(folded) != len(text):  # NFKC changed lengths: separators moved
-        return [match_key(line) for line in lines]
-    folded[breaks] = 0x0A
-    joined = folded[folded != _DELETED].tobytes().decode("utf-32-le", "surrogatepass")
-    return [" ".join(part.split()) for part in joined.split("\n")]
+    folded[breaks] = _BREAK
+    return _squeeze(folded).split("\n")
 
 
 def match_key(text: str) -> str:
