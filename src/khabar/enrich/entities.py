@@ -28,7 +28,7 @@ from khabar.parse.gazetteer import Place, lookup_place
 from khabar.record import Entity
 from khabar.text.keys import match_key
 from khabar.text.sentences import split_sentences
-from khabar.text.tokens import token_spans
+from khabar.text.tokens import token_span_arrays
 
 # Gazetteer kinds trusted on their own, without the tagger: cities are too often also words.
 _TRUSTED_KINDS = frozenset({"country", "capital", "region", "continent"})
@@ -242,19 +242,18 @@ def _paragraphs(texts: list[str]) -> list[_Para]:
     """Tokens of many paragraphs, found in one pass over them joined by newlines (a newline is in no
     token, so each token is where it would be in its own paragraph)."""
     joined = "\n".join(texts)
-    starts, ends, is_word = (np.array(x) for x in token_spans(joined))
+    starts, ends, is_word = token_span_arrays(joined)
     offsets = np.cumsum([0] + [len(t) + 1 for t in texts])
     cuts = np.searchsorted(starts, offsets).tolist()
     which = np.repeat(np.arange(len(texts)), np.diff(cuts))  # paragraph of each token
     local_starts = (starts - offsets[which]).tolist()
     local_ends = (ends - offsets[which]).tolist()
-    words = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    word_flags = _WORD_FLAGS
-    flags = [
-        (word_flags.get(w) if w in word_flags else _flags(w)) if ok else 0
-        for w, ok in zip(words, is_word.tolist(), strict=True)
-    ]
+    words = list(map(joined.__getitem__, map(slice, starts.tolist(), ends.tolist())))
     is_word_list = is_word.tolist()
+    flags = list(map(_WORD_FLAGS.get, words))  # None: a token not met before
+    if None in flags:
+        for i in [i for i, f in enumerate(flags) if f is None]:
+            flags[i] = _flags(words[i], is_word_list[i])
     out = []
     for k, text in enumerate(texts):
         lo, hi = cuts[k], cuts[k + 1]
@@ -275,15 +274,17 @@ def _paragraphs(texts: list[str]) -> list[_Para]:
 
 
 _PLACE_START, _ORG_HEAD = 1, 2
-_WORD_FLAGS: dict[str, int] = {}  # word -> flags, filled as words are met (cleared when large)
+# token -> flags, filled as tokens are met (cleared when large); a token's text decides whether it is a word
+_WORD_FLAGS: dict[str, int] = {}
 
 
-def _flags(word: str) -> int:
+def _flags(token: str, is_word: bool) -> int:
     if len(_WORD_FLAGS) >= 1 << 18:
         _WORD_FLAGS.clear()
-    f = _WORD_FLAGS[word] = (_PLACE_START if _may_start_place(word) else 0) | (
-        _ORG_HEAD if _may_head_org(word) else 0
-    )
+    f = 0
+    if is_word:
+        f = (_PLACE_START if _may_start_place(token) else 0) | (_ORG_HEAD if _may_head_org(token) else 0)
+    _WORD_FLAGS[token] = f
     return f
 
 

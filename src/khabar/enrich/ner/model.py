@@ -130,6 +130,11 @@ class NerModel:
         for phrase in self.lexicon.phrases or {}:
             lengths_from.setdefault(phrase[0], set()).add(len(phrase))
         self._phrase_lengths = {h: sorted(v, reverse=True) for h, v in lengths_from.items()}
+        seconds: dict[str, set[str]] = {h: set() for h in lengths_from}  # second words of longer phrases
+        for phrase in self.lexicon.phrases or {}:
+            if len(phrase) > 1:
+                seconds[phrase[0]].add(phrase[1])
+        self._phrase_seconds = seconds
         kinds = sorted({k for ks in (self.lexicon.phrases or {}).values() for k in ks})
         self._mark_rows = {
             f"{bi}-{kind}": [
@@ -277,15 +282,20 @@ class NerModel:
         row_list = rows.tolist()
         phrases = self.lexicon.phrases
         assert phrases is not None
-        lengths_from, keys = self._phrase_lengths, self._keys
+        lengths_from, seconds, keys = self._phrase_lengths, self._phrase_seconds, self._keys
+        end_at = end.tolist()
         marks: dict[int, set[str]] = {}
         for i in candidates:
-            room = int(end[i]) - i
+            room = end_at[i] - i
+            after = keys[row_list[i + 1]] if room > 1 else None
             for h in heads[row_list[i]]:
                 for length in lengths_from[h]:
-                    if length > room:
+                    if length > room or (length > 1 and after not in seconds[h]):
                         continue
-                    kinds = phrases.get((h, *(keys[r] for r in row_list[i + 1 : i + length])))
+                    words = (
+                        (h, after, *[keys[r] for r in row_list[i + 2 : i + length]]) if length > 1 else (h,)
+                    )
+                    kinds = phrases.get(words)
                     if kinds is not None:
                         for k in kinds:
                             marks.setdefault(i, set()).add("B-" + k)
@@ -295,8 +305,9 @@ class NerModel:
         mark_rows = self._mark_rows
         at: list[int] = []
         which: list[int] = []
+        first_at = first.tolist()
         for j, found in marks.items():
-            lo, hi = int(first[j]), int(end[j])
+            lo, hi = first_at[j], end_at[j]
             for m in found:
                 for d, k in mark_rows[m]:
                     i = j - d  # token i sees the marks of token i + d (d = 0: its own)
