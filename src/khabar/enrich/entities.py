@@ -465,26 +465,35 @@ def _propagate_people(spans: list[_Span], paragraphs: Sequence[str], paras: list
         for w in (words[0], words[-1]):
             if len(w) >= 2:
                 by_part.setdefault(w, name)
+    name_sets = {n: set(ws) for n, ws in full_names.items()}
     for s in people:
         words = paragraphs[s.para][s.start : s.end].split()
-        containing = [n for n, ws in full_names.items() if set(words) <= set(ws)]
+        mine = set(words)
+        containing = [n for n, ws in name_sets.items() if mine <= ws]
         s.canonical = max(containing, key=lambda n: (len(n), n)) if containing else " ".join(words)
     if not by_part:
         return []
+    # Every form a name part takes in text, with the characters its proclitic takes: the part itself, one
+    # proclitic letter before it (لشي، وشي), or ل + ال (للرئيس); a form matching several ways takes the
+    # first of those readings, as the later assignments below override the earlier ones.
+    forms: dict[str, tuple[int, str]] = {}
+    for part, name in by_part.items():
+        if part.startswith("ال") and len(part) > 4:
+            forms["لل" + part[2:]] = (1, name)
+    for part, name in by_part.items():
+        for letter in _ONE_LETTER_PROCLITICS:
+            forms[letter + part] = (1, name)
+    for part, name in by_part.items():
+        forms[part] = (0, name)
     added = []
     for p, para in enumerate(paras):
-        for i, word in enumerate(para.words):
-            if para.taken[i] or not para.is_word[i]:
+        taken, is_word = para.taken, para.is_word
+        for i in [i for i, w in enumerate(para.words) if w in forms]:
+            if taken[i] or not is_word[i]:
                 continue
-            # a name takes one proclitic at most (لشي، وشي; للرئيس = ل + الرئيس)
-            cut, name = 0, by_part.get(word)
-            if name is None and len(word) >= 3 and word[0] in _ONE_LETTER_PROCLITICS:
-                cut, name = 1, by_part.get(word[1:])
-            if name is None and len(word) > 4 and word.startswith("لل"):
-                cut, name = 1, by_part.get("ال" + word[2:])
-            if name is not None:
-                added.append(_Span("PERS", p, para.starts[i] + cut, para.ends[i], canonical=name))
-                para.taken[i] = True
+            cut, name = forms[para.words[i]]
+            added.append(_Span("PERS", p, para.starts[i] + cut, para.ends[i], canonical=name))
+            taken[i] = True
     return added
 
 
