@@ -116,7 +116,7 @@ def load_docs(folder: Path, limit: int | None = None, workers: int = 2) -> list[
             break
     docs = [
         DedupDoc(a.id, "\n".join(a.paragraphs), a.published, a.url, a.source)
-        for a in khabar.refine_many(records, workers=workers, chunksize=64)
+        for a in khabar.refine_many(records, workers=workers)
     ]
     if limit is None:
         for old in CACHE.glob("saudinewsnet-refined-*.jsonl.gz"):

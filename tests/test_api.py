@@ -48,3 +48,19 @@ def test_a_failing_article_fails_alone(seed_text: str, monkeypatch: pytest.Monke
     out = RefineRecord().batch([recs[0], bad, recs[2]])
     assert isinstance(out[1], _Failed) and "boom" in out[1].reason and out[1].record == bad.origin_record
     assert out[0] == RefineRecord()(recs[0]) and out[2] == RefineRecord()(recs[2])
+
+
+def test_refine_many_equals_refine_in_order(seed_text: str) -> None:
+    import khabar
+
+    lines = [line for line in seed_text.splitlines() if line.strip()]
+    items: list = [
+        {"text": "\n".join(lines[i : i + 2]), "published": "2025-06-16"} for i in range(0, len(lines), 2)
+    ]
+    items.append(seed_text)
+    expected = [
+        khabar.refine(i["text"], published=i["published"]) if isinstance(i, dict) else khabar.refine(i)
+        for i in items
+    ]
+    assert list(khabar.refine_many(items, batch_size=3)) == expected
+    assert list(khabar.refine_many(items, workers=2, batch_size=4)) == expected

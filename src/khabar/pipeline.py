@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from khabar.engine.local import ordered_map
-from khabar.enrich.stage import STAGES, enrich
+from khabar.engine.local import ordered_map_batches
+from khabar.enrich.stage import STAGES, enrich, enrich_many
 from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline, find_field_dateline
 from khabar.record import Article, Dateline, Edit
 from khabar.repair.repeats import find_doubled_body, is_verse, repeated_paragraphs
@@ -306,16 +306,25 @@ class RefineJob:
     def __call__(self, inp: _Input) -> Article:
         return refine(inp.text, **inp.fields, stages=self.stages, published_default=self.published_default)
 
+    def batch(self, inputs: list[_Input]) -> list[Article]:
+        """``self`` over each input; the same articles, cheaper per article (``enrich_many``)."""
+        refined = [
+            refine(i.text, **i.fields, stages=(), published_default=self.published_default) for i in inputs
+        ]
+        return enrich_many(refined, self.stages, self.published_default) if self.stages else refined
+
 
 def refine_many(
     items: Iterable[str | Mapping[str, Any] | Any],
     *,
     workers: int = 1,
-    chunksize: int = 64,
+    batch_size: int = 32,
     stages: Iterable[str] = STAGES,
     published_default: str | None = None,
 ) -> Iterator[Article]:
     """Refine a stream of texts, dicts (``text``/``content`` plus metadata) or reader records.
-    Output order is input order whatever ``workers`` is, so runs are reproducible."""
+    Output order is input order whatever ``workers`` is, so runs are reproducible. Articles are enriched
+    ``batch_size`` at a time (the entity tagger is cheaper per article on many at once); a worker gets
+    one batch at a time."""
     job = RefineJob(tuple(stages), published_default)
-    return ordered_map(job, map(_as_input, items), workers=workers, chunksize=chunksize)
+    return ordered_map_batches(job.batch, map(_as_input, items), workers=workers, batch_size=batch_size)
