@@ -130,3 +130,31 @@ def test_newer_major_schema_is_refused() -> None:
         Article.from_dict({"id": "x", "paragraphs": [], "schema": "2.0"})
     with pytest.raises(SchemaError, match="not a khabar record"):
         Article.from_dict({"text": "hello"})
+
+
+def test_span_records_hold_scalars_only() -> None:
+    # _Record.to_dict copies fields without a deep copy; a list or dict field would be shared, not copied
+    import typing
+    from dataclasses import fields
+
+    import khabar.record as record
+
+    for cls in (
+        record.Edit,
+        record.Dateline,
+        record.Entity,
+        record.DateMention,
+        record.NumberMention,
+        record.Quote,
+    ):
+        hints = typing.get_type_hints(cls)
+        for f in fields(cls):
+            assert set(typing.get_args(hints[f.name]) or (hints[f.name],)) <= {str, int, float, type(None)}, f
+    assert record.Duplicate("a", "near", 0.9).to_dict() == {"of": "a", "kind": "near", "similarity": 0.9}
+    assert record.Entity("LOC", "x", 0, 0, 1).to_dict() == {
+        "type": "LOC",
+        "text": "x",
+        "para": 0,
+        "start": 0,
+        "end": 1,
+    }
