@@ -10,7 +10,7 @@ def test_a_name_part_is_its_person_with_one_proclitic_at_most() -> None:
         "قال محمد العبدالله إن الاجتماع انتهى.",
         "وأكد العبدالله ذلك، وقال مصدر مقرب للعبدالله ولمحمد إن وبالعبدالله لا تعني شيئا، وكتب محمدي.",
     ]
-    paras = _paragraphs(paragraphs)
+    paras, _ = _paragraphs(paragraphs)
     start = paragraphs[0].index("محمد")
     full = _Span("PERS", 0, start, start + len("محمد العبدالله"))
     for i in range(1, 3):  # the tagger's tokens

@@ -238,9 +238,9 @@ class _Para:
     taken: list[bool]
 
 
-def _paragraphs(texts: list[str]) -> list[_Para]:
+def _paragraphs(texts: list[str]) -> tuple[list[_Para], list[str]]:
     """Tokens of many paragraphs, found in one pass over them joined by newlines (a newline is in no
-    token, so each token is where it would be in its own paragraph)."""
+    token, so each token is where it would be in its own paragraph); and all their words in order."""
     joined = "\n".join(texts)
     starts, ends, is_word = token_span_arrays(joined)
     offsets = np.cumsum([0] + [len(t) + 1 for t in texts])
@@ -266,11 +266,11 @@ def _paragraphs(texts: list[str]) -> list[_Para]:
                 local_ends[lo:hi],
                 is_word_list[lo:hi],
                 flags[lo:hi],
-                ["O"] * n,
+                [],  # tags, set by the tagger
                 [False] * n,
             )
         )
-    return out
+    return out, words
 
 
 _PLACE_START, _ORG_HEAD = 1, 2
@@ -315,16 +315,21 @@ def find_entities_many(
     cheaper: every sentence of every article goes to the tagger in one call, whose cost is mostly per
     token position, not per sentence."""
     model = model or _model()
-    flat = _paragraphs([text for paragraphs in articles for text in paragraphs])
-    parsed, at = [], 0
+    paras, words = _paragraphs([text for paragraphs in articles for text in paragraphs])
+    # the sentences of a paragraph cover its tokens in order, so the batch's tokens are its sentences laid
+    # end to end, as the tagger takes them
+    lengths = [hi - lo for para in paras for lo, hi in _sentences(para)]
+    tags = list(
+        map(model.labels.__getitem__, model.tag_flat(words, np.array(lengths, dtype=np.int64)).tolist())
+    )
+    parsed, at, k = [], 0, 0
     for paragraphs in articles:
-        parsed.append(flat[at : at + len(paragraphs)])
-        at += len(paragraphs)
-    where = [(para, lo, hi) for paras in parsed for para in paras for lo, hi in _sentences(para)]
-    tagged = model.tag_sentences([para.words[lo:hi] for para, lo, hi in where])
-    for (para, lo, _), tags in zip(where, tagged, strict=True):
-        para.tags[lo : lo + len(tags)] = tags
-    return [_article_entities(paragraphs, paras) for paragraphs, paras in zip(articles, parsed, strict=True)]
+        parsed.append(paras[k : k + len(paragraphs)])
+        k += len(paragraphs)
+    for para in paras:
+        para.tags = tags[at : at + len(para.words)]
+        at += len(para.words)
+    return [_article_entities(paragraphs, ps) for paragraphs, ps in zip(articles, parsed, strict=True)]
 
 
 def _article_entities(paragraphs: Sequence[str], paras: list[_Para]) -> list[Entity]:

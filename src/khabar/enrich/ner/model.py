@@ -170,19 +170,21 @@ class NerModel:
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
         """``tag`` over each sentence (an empty sentence gets no tags)."""
         flat = [t for s in sentences for t in s]
-        if not flat:
-            return [[] for _ in sentences]
         lengths = np.array([len(s) for s in sentences], dtype=np.int64)
-        scores = self._scores(flat, lengths)
-        path = self._decode(scores, lengths)
-        labels = self.labels
-        tags = [labels[k] for k in path.tolist()]
+        tags = list(map(self.labels.__getitem__, self.tag_flat(flat, lengths).tolist()))
         out = []
         at = 0
         for n in lengths.tolist():
             out.append(tags[at : at + n])
             at += n
         return out
+
+    def tag_flat(self, tokens: list[str], lengths: np.ndarray) -> np.ndarray:
+        """Label indices (into ``labels``) of sentences laid end to end: ``tokens`` holds them all,
+        ``lengths`` their sizes in order (summing to ``len(tokens)``)."""
+        if not tokens:
+            return np.zeros(0, dtype=np.intp)
+        return self._decode(self._scores(tokens, lengths), lengths)
 
     # -- scores ---------------------------------------------------------------------------------------------
 
