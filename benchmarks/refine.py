@@ -741,6 +741,10 @@ def main(argv: list[str] | None = None) -> int:
             dateline_samples(records, articles, args.samples, args.seed),
         )
         out.parent.mkdir(parents=True, exist_ok=True)
+        # the by-eye checks are written by hand after a run: carry them over, they are not regenerated
+        by_eye = "## Checked by eye"
+        if out.exists() and by_eye in (old := out.read_text(encoding="utf-8")):
+            report = report.rstrip("\n") + "\n\n" + old[old.index(by_eye) :]
         tmp = out.with_name(out.name + ".tmp")
         tmp.write_text(report, encoding="utf-8")
         tmp.replace(out)
