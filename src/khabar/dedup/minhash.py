@@ -34,7 +34,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from khabar.text.charclass import LETTER, MARK, NUMBER, SEP, char_classes, codepoints
+from khabar.text.charclass import char_classes, codepoints
+from khabar.text.tokens import word_number_kinds
 
 __all__ = [
     "EMPTY_SIGNATURE_VALUE",
@@ -124,24 +125,7 @@ def _segment_hashes(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
 
 def _tokenize(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(starts, ends)`` of the tokens ``WORD_RE.findall`` would return, computed on code points."""
-    cls = np.take(char_classes(), cp)
-    number = cls == NUMBER
-    # A separator belongs to a number only between two digits: \p{N}+(?:[.,٫٬]\p{N}+)*.
-    num = number.copy()
-    num[1:-1] |= (cls[1:-1] == SEP) & number[:-2] & number[2:]
-    # A word is \p{L}[\p{L}\p{M}]*: a mark is in a word iff the character before it is. Marks are
-    # rare in a matching key (harakat are folded away), so resolve them by index, a run at a time,
-    # rather than with a cumulative scan over every character.
-    word = cls == LETTER
-    marks = np.flatnonzero(cls == MARK)
-    marks = marks[marks > 0]
-    while len(marks):
-        joins = word[marks - 1]
-        if not joins.any():
-            break
-        word[marks[joins]] = True
-        marks = marks[~joins]
-    kind = word.view(np.uint8) + 2 * num.view(np.uint8)  # 0 none, 1 word, 2 number (disjoint)
+    kind = word_number_kinds(np.take(char_classes(), cp))  # 0 none, 1 word, 2 number
     edge = np.empty(len(kind) + 1, dtype=bool)  # edge[i]: kind changes between i-1 and i
     edge[0] = edge[-1] = True
     np.not_equal(kind[1:], kind[:-1], out=edge[1:-1])

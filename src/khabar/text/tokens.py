@@ -51,19 +51,7 @@ def token_span_arrays(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not text:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool)
     cls = np.take(char_classes(), codepoints(text))
-    number = cls == NUMBER
-    num = number.copy()  # a separator is in a number only between two digits
-    num[1:-1] |= (cls[1:-1] == SEP) & number[:-2] & number[2:]
-    word = cls == LETTER
-    marks = np.flatnonzero(cls == MARK)  # a mark is in a word iff the character before it is
-    marks = marks[marks > 0]
-    while len(marks):
-        joins = word[marks - 1]
-        if not joins.any():
-            break
-        word[marks[joins]] = True
-        marks = marks[~joins]
-    kind = word.view(np.uint8) + 2 * num.view(np.uint8)  # 0 other, 1 word, 2 number
+    kind = word_number_kinds(cls)
     # every other character is a token of its own, unless it is a space or a stray mark
     kind[(kind == 0) & (cls != SPACE) & (cls != MARK)] = 3
     edge = np.empty(len(kind) + 1, dtype=bool)  # edge[i]: a token may start at i / end before i
@@ -73,3 +61,24 @@ def token_span_arrays(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts = np.flatnonzero(edge[:-1] & (kind != 0))
     ends = np.flatnonzero(edge[1:] & (kind != 0)) + 1
     return starts, ends, kind[starts] < 3
+
+
+def word_number_kinds(cls: np.ndarray) -> np.ndarray:
+    """Per character (``cls``: its ``khabar.text.charclass`` class), ``1`` inside a word, ``2`` inside a number,
+    ``0`` elsewhere, as ``WORD_RE`` reads them: a word is ``\\p{L}[\\p{L}\\p{M}]*``, a number ``\\p{N}+`` runs
+    joined by one separator between two digits."""
+    number = cls == NUMBER
+    num = number.copy()
+    num[1:-1] |= (cls[1:-1] == SEP) & number[:-2] & number[2:]
+    # A mark is in a word iff the character before it is. Marks are rare (in a matching key, harakat are
+    # folded away), so resolve them by index, a run at a time, not with a scan over every character.
+    word = cls == LETTER
+    marks = np.flatnonzero(cls == MARK)
+    marks = marks[marks > 0]
+    while len(marks):
+        joins = word[marks - 1]
+        if not joins.any():
+            break
+        word[marks[joins]] = True
+        marks = marks[~joins]
+    return word.view(np.uint8) + 2 * num.view(np.uint8)  # disjoint
