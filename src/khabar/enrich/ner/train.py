@@ -9,7 +9,6 @@ coarse ones generalise to rare names, the fine ones keep distinctions (months vs
 
 from __future__ import annotations
 
-import gzip
 import json
 import time
 import zipfile
@@ -117,12 +116,6 @@ def build_clusters(
     for j, k in enumerate(sizes):
         result[:, j], _ = _kmeans(emb, k, seed + j)
     return {w: tuple(int(c) for c in result[i]) for i, w in enumerate(vocab)}
-
-
-def write_clusters(clusters: dict[str, tuple[int, ...]], path: Path) -> None:
-    lines = [w + "\t" + " ".join(map(str, c)) for w, c in clusters.items() if "\t" not in w]
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write("\n".join(lines) + "\n")
 
 
 def corpus_for_clusters(shared_dir: Path | str) -> Iterator[list[str]]:
