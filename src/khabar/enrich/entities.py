@@ -177,9 +177,8 @@ def _trusted_place_starts() -> frozenset[str]:
     return frozenset(firsts)
 
 
-@functools.cache
 def _may_start_place(word: str) -> bool:
-    """Cheap, cached pre-check before any gazetteer lookup of windows starting at ``word``."""
+    """Cheap pre-check before any gazetteer lookup of windows starting at ``word`` (cached in ``_flags``)."""
     starts = _trusted_place_starts()
     return any(match_key(form) in starts for _, form in _strip_candidates(word))
 
@@ -424,8 +423,7 @@ def _rule_orgs(p: int, para: _Para) -> list[_Span]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _may_head_org(word: str) -> bool:
+def _may_head_org(word: str) -> bool:  # cached in ``_flags``
     return any(w in _ORG_HEADS and cut <= 1 for cut, w in _strip_candidates(word))
 
 

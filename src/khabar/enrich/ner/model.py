@@ -182,6 +182,8 @@ class NerModel:
     def tag_flat(self, tokens: list[str], lengths: np.ndarray) -> np.ndarray:
         """Label indices (into ``labels``) of sentences laid end to end: ``tokens`` holds them all,
         ``lengths`` their sizes in order (summing to ``len(tokens)``)."""
+        if int(lengths.sum()) != len(tokens):
+            raise ValueError(f"sentence lengths sum to {int(lengths.sum())}, not to the {len(tokens)} tokens")
         if not tokens:
             return np.zeros(0, dtype=np.intp)
         return self._decode(self._scores(tokens, lengths), lengths)
