@@ -11,7 +11,9 @@ measured before the speaker rules of issue 4 item 5 were written (its baseline e
 no longer blind), and **B**, sampled and labelled after them without running khabar, measured once (that
 blind measurement is kept in ``benchmarks/results/quotes.md``; four mechanical bugs seen in its errors were
 fixed afterwards), and **C**, sampled and labelled the same way before the entity-aware speaker rules were
-written, measured once when they were frozen. ``--set test`` reports A, B, C and all together.
+written, measured once when they were frozen, and **D**, sampled and labelled the same way before the
+closed-class speaker rules (adverbials after the verb, channels, post-quote attribution, more verbs) were
+written, measured once when they were frozen. ``--set test`` reports A, B, C, D and all together.
 
 Each paragraph is scored as a one-paragraph article through ``find_quotes_in_article(..., entities=...)``
 with the entity spans that ``khabar.enrich.entities.find_entities_many`` gives it (as
@@ -57,7 +59,7 @@ def load(path: Path = DATA) -> list[dict]:
 
 
 def load_test(batch: str | None = None) -> list[dict]:
-    """The held-out test set (one ``batch``, ``A``, ``B`` or ``C``, or all) rebuilt from the shared corpus; raises
+    """The held-out test set (one ``batch``, ``A``, ``B``, ``C`` or ``D``, or all) rebuilt from the shared corpus; raises
     ``CorpusUnavailable`` where it is absent."""
     return load_quotes_test(batch=batch)
 
@@ -195,9 +197,10 @@ LOADERS = {
     "test A": lambda: load_test("A"),
     "test B": lambda: load_test("B"),
     "test C": lambda: load_test("C"),
+    "test D": lambda: load_test("D"),
     "test": load_test,
 }
-SETS = {"dev": ["dev"], "test": ["test A", "test B", "test C", "test"], "both": list(LOADERS)}
+SETS = {"dev": ["dev"], "test": ["test A", "test B", "test C", "test D", "test"], "both": list(LOADERS)}
 
 
 def main() -> int:
@@ -247,14 +250,16 @@ Command: `PYTHONPATH=src .venv/bin/python benchmarks/quotes.py` (all sets, with 
 
 Sets: hand-labelled paragraphs from SaudiNewsNet (CC BY-NC-SA 4.0), stored as references and rebuilt from
 `$KHABAR_SHARED/data/saudinewsnet` by `benchmarks/devsets.py`. The rules are tuned on **dev**
-(`benchmarks/data/quotes_dev.jsonl`). **test** (`benchmarks/data/quotes_test.jsonl`) is held out, three
+(`benchmarks/data/quotes_dev.jsonl`). **test** (`benchmarks/data/quotes_test.jsonl`) is held out, four
 batches drawn at random from other articles (one paragraph per article, every drawn paragraph labelled): **A**
 was labelled and measured before the speaker rules of issue 4 item 5 were written, and its baseline error list
 was read while writing them (so it is not blind); **B** was sampled and labelled after the rules, without
 running khabar on it, and measured once (its blind row is below; the live table includes four bug fixes
 made after reading its errors); **C** was sampled and labelled before the entity-aware speaker rules were
-written, without running khabar on it, and measured once when they were frozen: **the test C row is the
-honest figure** for the current rules.
+written, without running khabar on it, and measured once when they were frozen; **D** was sampled and
+labelled the same way before the closed-class speaker rules were written, without running khabar on it, and
+measured once when they were frozen: **the test D row is the honest figure** for the current rules (C's
+errors were read to write them, so C is no longer blind).
 
 {sizes}
 
@@ -271,7 +276,53 @@ Scoring is described in the docstring of `benchmarks/quotes.py`.
 
 # Hand-written analysis appended to the generated report (update it with the rules).
 NOTES = """
-## Entity-aware speakers (this change)
+## Closed-class speaker rules (this change)
+
+Written from C's error list (so C is no longer blind), each with a unit test in `tests/enrich/test_quotes.py`
+and kept because dev + A + B + C together gained with no regression on any of them (exact speaker hits
+230 → 242 of 265 predicted):
+
+* adverbials of time (`حينذاك`, `آنذاك`, `وقتها` …) and participles of manner (a closed list of stems,
+  `متألم`, `ساخر`, `منتقد`, `متسائل` …, or any `-اً` form) end a subject; a manner participle right after the
+  verb means the speaker is hidden (`قالت منتقدة خصمها` is not `خصمها`); `بهذا الخصوص` after the verb is
+  skipped;
+* a channel in quote marks after `لـ` (`لـ«الشرق الأوسط»`, `لـ "الوطن"`) is skipped whole; `ونقلا عن X`
+  after a verb whose subject is named in the same sentence is the channel, not the speaker; `و` + a
+  preposition (`وعلى لسان`) never opens a subject; in SVO a reporting participle inside the subject is its
+  modifier (`مصدر أمني متابع للقضية قال` → `مصدر أمني`);
+* a source right after the quote: `«…»، هذا ما قاله X` (and `هكذا/ذلك ما …`), `«…»، كما قال X`;
+* more triggers: `على لسان X`, `أخبرني/أبلغنا X`, `نصت/تنص/ينص`, `ينادي`, `أخبر`; `فإنه` is a stop word.
+
+Tried and not done: `ومضى قائلا` (`مضى` alone is `passed`: a time, not a verb of saying).
+
+Exact P / R, *before* = the rules of the entity-aware change, *after* = now (both with entity spans):
+
+| set | quotes, before | speakers, before | quotes, after | speakers, after |
+|---|---|---|---|---|
+| dev | 99.1 / 98.2 | 96.7 / 93.7 | 99.1 / 98.2 | 96.7 / 93.7 |
+| test A | 89.0 / 90.1 | 89.7 / 77.6 | 89.0 / 90.1 | 89.7 / 77.6 |
+| test B | 95.1 / 90.7 | 84.5 / 68.1 | 95.1 / 90.7 | 89.7 / 72.2 |
+| test C (errors read) | 90.4 / 86.2 | 70.2 / 54.8 | 90.4 / 86.2 | 86.0 / 67.1 |
+| **test D (blind, measured once)** | | | **73.7 / 91.3** | **61.8 / 60.0** |
+
+**On the blind batch the picture is much worse than on C after its fixes**: the gains on C are the very
+errors that were read. D is small (133 paragraphs, only 37 with quotes, 46 gold quotes, 35 speakers; one
+speaker is ~3 points) and was labelled in one pass by one reader, so its figures are noisy. Its 32 errors:
+
+* **Quote precision (11 FP of 57)**: about four are labelling judgement calls that the rules read otherwise
+  (a proverb `"من أمن العقوبة أساء الأدب"`, a sign's wording `"لا يوجد شقه"`, a writer's own aside in marks);
+  four are names, programme titles or a list in marks (`«مسافرو العرب»`, `“مركز الميزان …”`, a name after
+  `«الصباغ»`); three come from broken marks (an unclosed quote running into a later pair, a reader's letter
+  with nested `“`), where gold and prediction disagree on the span.
+* **Speakers**: hidden subjects named far back or after the quote in a form not covered (`"…"، بهذه الجملة
+  عبر النحات …`, `ويمضي السياسي … إلى القول إن «…»`, `ونقلت عنه قوله`); an addressee that is not a medium
+  (`وقال لشباب الوطن:` → `لشباب الوطن`); objects after the verb (`أكد حرصه … وقال`, `طالبا عدم الكشف`); a
+  title shortened at `في` (`مصدر أمني` for `مصدر أمني في وزارة الداخلية الكويتية`); an SVO misfire on
+  `… قد جاءت في وقتها أو متأخرة قليلا ردّ قائلا`.
+
+Speed: the new checks cost nothing measurable (0.050 ms/paragraph on dev, as before).
+
+## Entity-aware speakers (the change before)
 
 `find_quotes_in_article(paragraphs, entities=None)` takes the article's `Entity` spans (PERS/ORG are used);
 `khabar.enrich.stage` passes them, and links each speaker to an entity by span in `QuoteMatch.speaker_para`

@@ -105,11 +105,11 @@ def _words(s: str) -> list[str]:
 _PAST = _words(
     "قال صرح أعلن أكد أضاف أوضح أشار ذكر شدد لفت اعتبر كشف تابع أفاد روى أردف استطرد زعم نفى غرد "
     "كتب علق حذر طالب تساءل أشاد أعرب أبلغ نقل أبان نوه أقر أجاب أفادت رأى رأت دعا دعت "
-    "اعتقد أثنى اختتم ختم صاح هتف صرخ ردد"
+    "اعتقد أثنى اختتم ختم صاح هتف صرخ ردد أخبر"
 )
 _PRESENT = _words(
     "يقول تقول يضيف تضيف يؤكد تؤكد يوضح توضح يشير تشير يرى ترى يتابع تتابع يعتبر تعتبر يردف تردف "
-    "يذكر تذكر يعتقد تعتقد يكشف تكشف يصف تصف يروي تروي يقر تقر"
+    "يذكر تذكر يعتقد تعتقد يكشف تكشف يصف تصف يروي تروي يقر تقر ينادي تنادي"
 )
 _PARTICIPLES = _words(
     "قائل مضيف مؤكد موضح مشير لافت معتبر مشدد مبين منوه مردف متابع مستطرد منبه محذر معرب مختتم "
@@ -125,6 +125,9 @@ _ATTRIB = re.compile(
     rf"|(?P<pres>{_alt(_PRESENT)})(?:ون|ان)?{_D}"
     rf"|(?P<part>{_alt(_PARTICIPLES)})(?:اً|ًا|ا|ً|ة|ين|ون|ات|ان)?{_D}"
     r"|(?P<bayyan>بيّن|بيَّن|بيّنت)"
+    r"|(?P<told>(?:أخبر|أبلغ|حدث)(?:ت)?(?:ني|نا)|نصت|تنص|ينص)"  # ومثلما أخبرني جين / نصت المادة
+    r"|(?P<post>(?:هذا|هكذا|ذلك)\s+ما\s+(?:قال|صرح|كتب|ذكر|أكد|أوضح|أعلن|غرد|أضاف)(?:ه|ته|ها|ت)?)"
+    r"|(?P<lisan>على\s+لسان)"
     rf"|(?P<prep>{_alt(_PREPS)})"
     r"|(?P<naql>نقلا|نقلاً)\s+عن"
     r"|(?P<qawl>ب?قوله|بقولها|بالقول|ب?قولهم)"
@@ -202,7 +205,8 @@ _STOPS = frozenset(
         "فيما كما حين عندما رغم برغم من منذ اليوم أمس امس غدا البارحة الليلة صباح مساء ظهر فجر صباحا مساء "
         "الأحد الاحد الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت يوم مؤخرا أخيرا "
         "حاليا أيضا ايضا كذلك بدوره بدورها بدور بجهود بالجهود لكن ولكن إلا الا وأن وإن وأنه وانه "
-        "أنّه إنّه إذ اذ حتى ثم بينما وذلك قائلا قائلة تعليقا ردا فقد قد لقد فإن وقد بالذات نفسه نفسها "
+        "أنّه إنّه إذ اذ حتى ثم بينما وذلك قائلا قائلة تعليقا ردا فقد قد لقد فإن فإنه فإنها فإنهم وقد بالذات "
+        "نفسه نفسها "
         "عليه عليها عليهم فيه فيها فيهم له لها لهم لنا منه منها منهم عنه عنها عنهم إليه إليها اليه اليها به بها"
     )
 )
@@ -212,6 +216,25 @@ _TIME_OR_ADV = frozenset(
         "الاربعاء الخميس الجمعة السبت يوم مؤخرا أخيرا حاليا أيضا ايضا"
     )
 )
+# Adverbials of time right after the verb or the subject (قال المسؤولون حينذاك); they never open or
+# continue a subject.
+_THEN = frozenset(_words("حينذاك حينئذ حينئذٍ آنذاك انذاك آنئذ آنئذٍ وقتها حينها وقتئذ ساعتها يومها"))
+# Participles of manner (قال متألماً، قالت منتقدة خصمها، وأضاف متسائلا): a circumstantial phrase about the
+# speaker, who is named before it or hidden; the stems take ا/اً/ة/ين.
+_MANNER = re.compile(
+    "(?:"
+    + _alt(
+        _words(
+            "متسائل ساخر متألم منتقد مستنكر مبتسم ضاحك مازح متهكم مستغرب متعجب متحسر متأثر مخاطب "
+            "مستشهد مستدل مداعب معقب متوعد مهدد مستهجن متفائل متحدي متحديا متمني متمنيا مطمئن ممازح "
+            "مستبشر مستذكر مسترجع متذكر مقر مشيد ممتدح مطالب مناشد داع داعي واصف ملمح منبه مترحم"
+        )
+    )
+    + ")(?:اً|ًا|ا|ً|ة|ةً|ين|ان|تين)?"
+)
+# "بهذا الخصوص" and the like after the verb: an adjunct, not a subject.
+_WA_PREPS = frozenset(_words("على عن في من إلى الى مع لدى عبر حسب بحسب"))  # وعلى لسان، ومن جهته
+_THIS_MATTER = frozenset(_words("بهذا لهذا وبهذا ولهذا"))
 _IN_ADJUNCT = re.compile(
     r"(?:ال)?(?:بيان|تصريح|مؤتمر|مقابل|حديث|تغريد|اتصال|لقاء|كلم|رسال|تقرير|حوار|ختام|افتتاح|هذا|هذه|ذلك|"
     r"تلك|معرض|ندو|اجتماع|جلس|خطاب|مداخل|مقال|منشور|صفحت|حساب|موقع|رد|سياق|إطار|اطار|الوقت|وقت|"
@@ -519,7 +542,10 @@ def _phrase_after(
     segs: list[list[tuple[int, int]]] = [[]]
     started = prev_time = False
     last = ""  # the previous word of the phrase
+    skip_to = -1
     for m in _TOKEN.finditer(masked, pos):
+        if m.start() < skip_to:
+            continue
         tok = m.group()
         if first_free and not started:
             started = True
@@ -543,8 +569,30 @@ def _phrase_after(
         bare = _bare(tok)
         if not bare:
             break
+        manner = _MANNER.fullmatch(bare) is not None
+        if bare in _THEN or (started and (manner or tok.endswith(("اً", "ًا")))):
+            if started:
+                break  # قال المسؤولون حينذاك / قال المسرحي جبران الجبران متألماً
+            continue
+        if not started and manner:
+            return None  # قالت منتقدة خصمها: the speaker is hidden, not the participle's object
+        if not started and bare in _THIS_MATTER:
+            nxt = _TOKEN.search(masked, m.end())
+            skip_to = nxt.end() if nxt is not None else skip_to
+            continue  # قال بهذا الخصوص
+        if bare[:1] == "و" and bare[1:] in _WA_PREPS:
+            break  # أعلنت وعلى لسان المتحدث: a conjunction and a preposition never open a subject
         if not started and (bare in _TIME_OR_ADV or _ADDRESSEE.search(tok) or bare.startswith("لل")):
             prev_time = bare in _TIME_OR_ADV
+            # a channel in quote marks (لـ«الشرق الأوسط»، لـ "الوطن"): skip to its closing mark
+            om = _ANY_MARK.search(masked, m.start(), m.end() + 2)
+            if om is not None and (
+                masked[m.start() : om.start()].strip() in ("لـ", "ل", "ـ", "")
+                or (om.start() > m.start() and masked[om.start() - 1] in "لـ")
+            ):
+                cm = _ANY_MARK.search(masked, om.end())
+                if cm is not None and cm.start() - om.end() < 60:
+                    skip_to = cm.end()
             continue  # قال أمس الوزير / قال لـ"الاقتصادية" الدكتور … / قال للصحفيين الوزير
         if not started and prev_time and bare in ("الأول", "الاول", "الماضي", "الماضية"):
             continue  # قال أمس الأول / يوم الأحد الماضي
@@ -639,7 +687,11 @@ def _phrase_before(
             continue
         if not bare or tok[-1] in "،,:.!?؟" or any(c in tok for c in _QUOTE_CHARS):
             break
-        if bare in _CLAUSE_START or bare in _AUXILIARY or _ATTRIB.fullmatch(bare):
+        am = _ATTRIB.fullmatch(bare)
+        if am and picked and am.lastgroup == "part":
+            picked = []  # مصدر أمني متابع للقضية قال: the subject ends before its participial modifier
+            continue
+        if bare in _CLAUSE_START or bare in _AUXILIARY or am:
             break
         if bare in _STOPS or (relative and bare in ("في", "وفي")):
             if relative:
@@ -690,7 +742,16 @@ def _attributions(text: str, masked: str, limit: int | None = None, ents: _Ents 
         before = masked[max(0, m.start() - 12) : m.start()]
         if _NEGATION.search(before):
             continue  # الذي لم يذكر توقيت الحادثة: a verb denied is not an attribution
-        source = kind == "prep" or bool(_SOURCE_MA.search(before))  # بحسب ما أعلنت الخارجية
+        if (
+            (kind == "naql" or _bare(m.group()).lstrip("وف") == "نقلا")
+            and out
+            and out[-1].verb
+            and out[-1].speaker is not None
+            and not _SENT_END.search(masked, out[-1].end, m.start())
+            and not _ANY_MARK.search(masked, out[-1].end, m.start())
+        ):
+            continue  # وقال اللواء الزعبي …، ونقلا عن وكالة الأنباء: the channel, not the speaker
+        source = kind in ("prep", "post", "lisan") or bool(_SOURCE_MA.search(before))  # بحسب ما أعلنت
         sp: tuple[int, int] | None = None
         implicit = False
         if kind in ("part", "qawl"):
@@ -721,6 +782,9 @@ def _attributions(text: str, masked: str, limit: int | None = None, ents: _Ents 
                         pos = nxt.start() + 1
                     sp = _phrase_after(text, masked, pos, ents=ents)
                 implicit = sp is None
+        elif kind in ("post", "lisan"):  # «…»، هذا ما قاله روبسون / على لسان المتحدث
+            sp = _phrase_after(text, masked, end, ents=ents)
+            implicit = sp is None
         elif kind == "past" and _PASSIVE_ON.match(masked, end) and _bare(m.group("past")) == "كتب":
             sp, implicit = None, False  # لوحات كتب عليها «…»: an inscription, its writer unnamed
         else:
@@ -733,7 +797,7 @@ def _attributions(text: str, masked: str, limit: int | None = None, ents: _Ents 
             if sp is None:
                 sp = _phrase_before(text, masked, m.start(), end, _feminine(m))
             implicit = sp is None
-        out.append(_Attr(m.start(), end, sp, implicit, kind in ("past", "pres", "bayyan"), source))
+        out.append(_Attr(m.start(), end, sp, implicit, kind in ("past", "pres", "bayyan", "told"), source))
     return out
 
 
@@ -850,6 +914,10 @@ def _agent_before(text: str, masked: str, pos: int, ents: _Ents = ()) -> tuple[i
     return best
 
 
+# Between a quote and a source named right after it: «…»، قال / «…»، كما قال الوزير / «…»، وهكذا ما …
+_AFTER_QUOTE = re.compile(r"[\s\u00a0]*[،,]?\s*(?:(?:كما|مثلما)\s+)?")
+
+
 def _find(paragraph: str, ents: _Ents = (), para: int = 0) -> list[tuple[QuoteMatch, bool]]:
     if not any(c in paragraph for c in _QUOTE_CHARS):
         return []
@@ -885,8 +953,8 @@ def _find(paragraph: str, ents: _Ents = (), para: int = 0) -> list[tuple[QuoteMa
             if attrs[j].speaker is None and attrs[idx].speaker is not None:
                 break  # يذكر أن فلان قال: an impersonal frame does not take the speaker away
             idx = j
-        after = re.match(r"[\s\u00a0]*[،,]?\s*", masked[sp.close + 1 : sp.close + 6])
-        pos = sp.close + 1 + (after.end() if after else 0)
+        after = _AFTER_QUOTE.match(masked, sp.close + 1, sp.close + 16)
+        pos = after.end() if after else sp.close + 1
         nxt = next((i for i, a in enumerate(attrs) if a.pos == pos), None)
         if idx is None:  # «…»، قال الوزير / "…"، وفق القسام
             idx = nxt
