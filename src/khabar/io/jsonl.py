@@ -14,7 +14,7 @@ import codecs
 import io
 import json
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from khabar.io.base import RawRecord, Reader, ReadError, excerpt, sniff_stream
 from khabar.io.encoding import DecodeError, bom_encoding, decode_bytes, detect_utf16
@@ -22,6 +22,33 @@ from khabar.io.encoding import DecodeError, bom_encoding, decode_bytes, detect_u
 __all__ = ["JsonLinesReader", "JsonReader"]
 
 _DRAIN = 1 << 20
+
+
+def _drain_line(stream: IO[Any], ends: tuple[Any, ...]) -> int:
+    """Read the rest of an oversized line (up to and including one of ``ends``) without keeping it; its
+    length."""
+    total = 0
+    while chunk := stream.readline(_DRAIN):
+        total += len(chunk)
+        if chunk.endswith(ends):
+            break
+    return total
+
+
+def _decode_line(line: bytes, sticky: str | None) -> tuple[str, str]:
+    """UTF-8, else the legacy encoding an earlier line of the file had, else a fresh detection."""
+    try:
+        return line.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if sticky is not None:
+        try:
+            return line.decode(sticky), sticky
+        except UnicodeDecodeError:
+            pass
+    return decode_bytes(line)
+
+
 _WS = " \t\r\n\ufeff"
 _DECODER = json.JSONDecoder()
 
@@ -89,11 +116,7 @@ class JsonLinesReader(Reader):
                 return
             lineno += 1
             if len(line) > limit and not line.endswith(b"\n"):
-                total = len(line)
-                while chunk := stream.readline(_DRAIN):
-                    total += len(chunk)
-                    if chunk.endswith(b"\n"):
-                        break
+                total = len(line) + _drain_line(stream, (b"\n",))
                 yield ReadError(
                     origin,
                     lineno,
@@ -106,21 +129,12 @@ class JsonLinesReader(Reader):
             if not line.strip():
                 continue
             try:
-                text = line.decode("utf-8")
-                encoding = "utf-8"
-            except UnicodeDecodeError:
-                try:
-                    if sticky is None:
-                        raise UnicodeDecodeError("", b"", 0, 0, "no sticky encoding yet")
-                    text, encoding = line.decode(sticky), sticky
-                except UnicodeDecodeError:
-                    try:
-                        text, encoding = decode_bytes(line)
-                    except DecodeError as exc:
-                        yield ReadError(origin, lineno, str(exc), excerpt(line))
-                        continue
-                    if not encoding.startswith("utf-"):
-                        sticky = encoding
+                text, encoding = _decode_line(line, sticky)
+            except DecodeError as exc:
+                yield ReadError(origin, lineno, str(exc), excerpt(line))
+                continue
+            if encoding not in ("utf-8", sticky) and not encoding.startswith("utf-"):
+                sticky = encoding
             yield self.parse_line(text, origin, lineno, encoding)
 
     def _wide_encoding(self, head: bytes) -> str | None:
@@ -146,11 +160,7 @@ class JsonLinesReader(Reader):
                 return
             lineno += 1
             if len(line) > limit and not line.endswith(("\n", "\r")):
-                total = len(line)
-                while chunk := stream.readline(_DRAIN):
-                    total += len(chunk)
-                    if chunk.endswith(("\n", "\r")):
-                        break
+                total = len(line) + _drain_line(stream, ("\n", "\r"))
                 yield ReadError(
                     origin,
                     lineno,
