@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from khabar.engine.local import ordered_map_batches
-from khabar.enrich.stage import STAGES, enrich, enrich_many
+from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, RawRecord, ReadError
 from khabar.io.discover import read_paths
 from khabar.io.records import read_articles
 from khabar.io.writers import ErrorWriter, open_writer
-from khabar.pipeline import RefineJob, _as_input, refine
+from khabar.pipeline import RefineJob, _as_input
 from khabar.record import Article
 
 __all__ = ["RefineRecord", "Summary", "process", "read_articles"]
@@ -87,33 +87,25 @@ class RefineRecord:
 
     def batch(self, recs: list[RawRecord | ReadError]) -> list[Article | ReadError | _Failed]:
         """``self`` over each record of a batch: the same results, cheaper per article, as the
-        enrichment sees all the batch's articles at once (``enrich_many``). A record that fails
+        enrichment sees all the batch's articles at once (``RefineJob.enrich``). A record that fails
         still fails alone: on an error the batch is enriched again one article at a time."""
         out: list[Article | ReadError | _Failed] = list(recs)  # read errors pass through
-        refined: list[tuple[int, RawRecord, Article]] = []
-        published = self.job.published_default
+        repaired: list[tuple[int, RawRecord, Article]] = []
         for i, rec in enumerate(recs):
             if isinstance(rec, RawRecord):
                 try:
-                    inp = _as_input(rec)
-                    refined.append(
-                        (i, rec, refine(inp.text, **inp.fields, stages=(), published_default=published))
-                    )
+                    repaired.append((i, rec, self.job.repair(_as_input(rec))))
                 except Exception as exc:
                     out[i] = _failed(rec, exc)
-        stages = self.job.stages
-        if not stages or not refined:
-            for i, _, article in refined:
-                out[i] = article
-            return out
         try:
-            enriched = enrich_many([a for _, _, a in refined], stages, published)
-            for (i, _, _), article in zip(refined, enriched, strict=True):
+            for (i, _, _), article in zip(
+                repaired, self.job.enrich([a for _, _, a in repaired]), strict=True
+            ):
                 out[i] = article
         except Exception:
-            for i, rec, article in refined:
+            for i, rec, article in repaired:
                 try:
-                    out[i] = enrich(article, stages, published)
+                    out[i] = self.job.enrich([article])[0]
                 except Exception as exc:
                     out[i] = _failed(rec, exc)
         return out

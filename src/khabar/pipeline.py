@@ -308,10 +308,15 @@ class RefineJob:
 
     def batch(self, inputs: list[_Input]) -> list[Article]:
         """``self`` over each input; the same articles, cheaper per article (``enrich_many``)."""
-        refined = [
-            refine(i.text, **i.fields, stages=(), published_default=self.published_default) for i in inputs
-        ]
-        return enrich_many(refined, self.stages, self.published_default) if self.stages else refined
+        return self.enrich([self.repair(i) for i in inputs])
+
+    def repair(self, inp: _Input) -> Article:
+        """The first half of ``self``: repair, dateline and log, no enrichment."""
+        return refine(inp.text, **inp.fields, stages=(), published_default=self.published_default)
+
+    def enrich(self, articles: list[Article]) -> list[Article]:
+        """The second half of ``self``, for many repaired articles at once."""
+        return enrich_many(articles, self.stages, self.published_default) if self.stages else articles
 
 
 def refine_many(
