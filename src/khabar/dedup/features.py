@@ -67,9 +67,6 @@ class FeatureBatch:
     def shingles_of(self, i: int) -> np.ndarray:
         return self.shingle_values[self.shingle_offsets[i] : self.shingle_offsets[i + 1]]
 
-    def sentences_of(self, i: int) -> np.ndarray:
-        return self.sentence_values[self.sentence_offsets[i] : self.sentence_offsets[i + 1]]
-
     @classmethod
     def concat(cls, batches: list[FeatureBatch], consume: bool = False) -> FeatureBatch:
         """One batch of all ``batches``, in order. ``consume`` empties the list as it goes, so a
