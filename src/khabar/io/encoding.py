@@ -32,6 +32,7 @@ __all__ = [
     "arabic_score",
     "decode_bytes",
     "detect_utf16",
+    "stream_encoding",
 ]
 
 ARABIC_LEGACY = ("cp1256", "iso8859_6")
@@ -294,3 +295,34 @@ def _charset_normalizer(data: bytes) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError):
         return str(best), encoding
+
+
+def stream_encoding(head: bytes) -> tuple[str, str, str]:
+    """(codec, error handler, reported name) for a stream decoded incrementally, decided from its first
+    bytes ``head`` (a sample: the rest is not seen). Raises DecodeError for binary data.
+
+    A few stray NUL bytes (a damaged record) do not make the whole stream binary: the decision is then
+    made on the sample without them, and the record holding them is the reader's to report.
+    """
+    found = bom_encoding(head)
+    if found is not None:
+        return found[0], "strict", found[0]
+    if b"\x00" in head:
+        wide = detect_utf16(head)
+        if wide is not None:
+            return wide, "strict", wide
+        if head.count(b"\x00") * 100 > len(head):
+            raise BinaryDataError()
+        head = head.replace(b"\x00", b"")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", "strict", "utf-8"
+    except UnicodeDecodeError:
+        pass
+    wide = detect_utf16(head)
+    if wide is not None:
+        return wide, "strict", wide
+    _, name = decode_bytes(head)  # may raise DecodeError: binary data
+    if name == "utf-8+replace":
+        return "utf-8", "replace", name
+    return name, "strict", name
