@@ -133,6 +133,7 @@ def process(
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
     on_record: Callable[[], None] | None = None,
+    input_format: str = "auto",
 ) -> Summary:
     """Read ``paths``, refine and enrich every article and write the records to ``output`` (JSON
     Lines on stdout when ``None``, Parquet for ``.parquet``). ``stages``: the enrichment layers;
@@ -149,7 +150,7 @@ def process(
             yield r
 
     try:
-        records = counted(read_paths(list(paths), field_map=field_map, max_chars=max_chars))
+        records = counted(read_paths(list(paths), field_map=field_map, max_chars=max_chars, fmt=input_format))
         job = RefineRecord(RefineJob(tuple(stages), published))
         for result in ordered_map_batches(job.batch, records, workers=workers, batch_size=BATCH_SIZE):
             if isinstance(result, Article):

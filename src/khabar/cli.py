@@ -79,6 +79,7 @@ def _input_kwargs(args: argparse.Namespace, console: Any) -> dict[str, Any]:
         "workers": args.workers,
         "field_map": _field_map(args),
         "max_chars": args.max_chars,
+        "input_format": args.input_format,
         "stages": _stages(args),
         "published": _published(args),
         "on_error": lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
@@ -135,7 +136,9 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
     return EXIT_RECORD_ERRORS if report.errors else EXIT_OK
 
 
-def _load_for_show(path: str, record: int | None, article_id: str | None) -> Article | None:
+def _load_for_show(
+    path: str, record: int | None, article_id: str | None, input_format: str = "auto"
+) -> Article | None:
     """A khabar record from a records file, or a raw input refined on the fly."""
     from khabar.api import RefineRecord
     from khabar.io.base import RawRecord
@@ -147,7 +150,7 @@ def _load_for_show(path: str, record: int | None, article_id: str | None) -> Art
                 return article
         return None
     n = 0
-    for rec in read_paths([path]):
+    for rec in read_paths([path], fmt=input_format):
         if isinstance(rec, RawRecord):
             n += 1
             if (article_id and rec.id == article_id) or (not article_id and n == (record or 1)):
@@ -159,7 +162,7 @@ def _load_for_show(path: str, record: int | None, article_id: str | None) -> Art
 def _cmd_show(args: argparse.Namespace) -> int:
     from khabar.show import render
 
-    article = _load_for_show(args.file, args.record, args.id)
+    article = _load_for_show(args.file, args.record, args.id, args.input_format)
     if article is None:
         print(f"khabar show: no such record in {args.file}", file=sys.stderr)
         return EXIT_RECORD_ERRORS
@@ -193,6 +196,17 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_RECORD_ERRORS if failed else EXIT_OK
 
 
+def _input_format_option(p: argparse.ArgumentParser) -> None:
+    from khabar.io.discover import FORMATS
+
+    p.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        default="auto",
+        help="read every input (stdin too) as this format; auto: by extension, stdin by content",
+    )
+
+
 def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-o", "--output", help="OUT.jsonl[.gz|.bz2|.xz|.zst] or OUT.parquet (default: stdout)")
@@ -209,6 +223,7 @@ def _input_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"records with a longer text are errors (default {DEFAULT_MAX_CHARS:,})",
     )
+    _input_format_option(p)
     for name, default in (
         ("id", "id"),
         ("text", "text,content"),
@@ -308,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="FILE")
     s.add_argument("-n", "--record", type=int, metavar="N", help="the Nth record (1-based, default 1)")
     s.add_argument("--id", help="the record with this id")
+    _input_format_option(s)
     s.set_defaults(func=_cmd_show)
 
     from khabar.enrich.ner.cli import add_ner_parsers

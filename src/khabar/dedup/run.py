@@ -46,6 +46,7 @@ def iter_records(
     max_chars: int,
     workers: int,
     refine_record: RefineRecord | None = None,
+    input_format: str = "auto",
 ) -> Iterator[dict[str, Any] | ReadError | _Failed]:
     """Every input record as a khabar record dict, in input order; raw inputs are refined (and
     enriched) by ``refine_record``."""
@@ -58,7 +59,7 @@ def iter_records(
         else:
             for result in ordered_map_batches(
                 refine_record.batch,
-                read_paths([item], field_map, max_chars),
+                read_paths([item], field_map, max_chars, input_format),
                 workers=workers,
                 batch_size=BATCH_SIZE,
             ):
@@ -89,7 +90,7 @@ SHARD_BYTES = 32 << 20  # a worker's slice of a records file
 
 def _is_plain_records(path: str) -> bool:
     """An uncompressed khabar JSON Lines file: workers can read slices of it themselves."""
-    if path.lower().endswith(".parquet") or "!" in path or not is_records_file(path):
+    if path == "-" or path.lower().endswith(".parquet") or "!" in path or not is_records_file(path):
         return False
     with open(path, "rb") as f:
         head = f.read(6)
@@ -154,6 +155,7 @@ def dedup(
     stages: Sequence[str] = STAGES,
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
+    input_format: str = "auto",
 ) -> DedupReport:
     """Deduplicate ``paths`` into ``output`` (JSON Lines, stdout when ``None``; Parquet for
     ``.parquet``). See ``khabar dedup --help``."""
@@ -213,6 +215,7 @@ def dedup(
                         max_chars=max_chars,
                         workers=workers,
                         refine_record=refine_record,
+                        input_format=input_format,
                     )
                 )
                 pieces += ordered_map(job, _batches(records, BATCH), workers=workers, chunksize=1)

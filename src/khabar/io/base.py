@@ -12,9 +12,12 @@ import datetime as _dt
 import gzip
 import io
 import lzma
+import shutil
+import tempfile
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO, ClassVar
@@ -32,7 +35,10 @@ __all__ = [
     "excerpt",
     "format_suffix",
     "open_binary",
+    "peek_stdin",
+    "seekable",
     "sniff_stream",
+    "stdin_binary",
     "wrap_decompress",
 ]
 
@@ -284,6 +290,57 @@ def wrap_decompress(stream: BinaryIO, close_inner: bool = False) -> BinaryIO:
     if kind == "zstd":
         return _Owning(_ZstdRaw(buffered), inner)
     return buffered
+
+
+class _StdinState:
+    """The process's stdin as one shared byte stream that can be peeked at and still read whole.
+
+    ``show -`` and ``dedup -`` first look at stdin to tell khabar records from raw input, then read it;
+    both go through this, so the peeked bytes are replayed. Keyed on ``sys.stdin`` (tests replace it).
+    """
+
+    owner: object = None
+    stream: io.BufferedReader | None = None
+
+
+def stdin_binary() -> io.BufferedReader:
+    """Stdin as bytes, shared by every reader of ``-`` (a text-only stdin is encoded as UTF-8)."""
+    import sys
+
+    if _StdinState.stream is None or _StdinState.owner is not sys.stdin:
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # a text-only stdin (e.g. io.StringIO): its text is already decoded
+            buffer = io.BytesIO(sys.stdin.read().encode("utf-8"))
+        _StdinState.owner = sys.stdin
+        _StdinState.stream = io.BufferedReader(_PrefixedRaw(b"", buffer), buffer_size=_CHUNK)
+    return _StdinState.stream
+
+
+def peek_stdin(limit: int) -> bytes:
+    """Stdin's first non-blank line (at most ``limit`` bytes), left in place for the next reader."""
+    stream = stdin_binary()
+    head = b""
+    while len(head) < limit:
+        line = stream.readline(limit - len(head))
+        head += line
+        if not line or line.strip():
+            break
+    _StdinState.stream = io.BufferedReader(_PrefixedRaw(head, stream), buffer_size=_CHUNK)
+    return head.lstrip()
+
+
+@contextmanager
+def seekable(stream: BinaryIO) -> Iterator[BinaryIO]:
+    """``stream`` itself when it is seekable, else a copy spooled to an anonymous temporary file (never
+    to memory: a compressed or piped input may be far larger than its bytes on the wire). The file has no
+    name on disk, so it is gone when closed, or when the process dies."""
+    if stream.seekable():
+        yield stream
+        return
+    with tempfile.TemporaryFile(prefix="khabar-spool-") as spool:
+        shutil.copyfileobj(stream, spool, 1 << 20)
+        spool.seek(0)
+        yield spool
 
 
 def open_binary(path: str) -> BinaryIO:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from khabar.io.base import RawRecord, Reader, ReadError
+from khabar.io.base import RawRecord, Reader, ReadError, seekable
 
 __all__ = ["ParquetReader"]
 
@@ -20,12 +20,15 @@ class ParquetReader(Reader):
     extensions = (".parquet",)
 
     def read_stream(self, stream: BinaryIO, origin: str) -> Iterator[RawRecord | ReadError]:
+        # Parquet needs random access (the footer is at the end): a compressed or piped stream is spooled
+        # to a temporary file first; a plain file is read in place.
+        with seekable(stream) as source:
+            yield from self._read_parquet(source, origin)
+
+    def _read_parquet(self, source: Any, origin: str) -> Iterator[RawRecord | ReadError]:
         import pyarrow as pa  # local: pyarrow import is slow and only needed for Parquet
         import pyarrow.parquet as pq
 
-        # Parquet needs random access (the footer is at the end): a compressed or piped stream is read
-        # into memory first; a plain file is read in place.
-        source: Any = stream if stream.seekable() else pa.BufferReader(stream.read())
         try:
             parquet = pq.ParquetFile(source)
         except (pa.ArrowException, OSError, ValueError) as exc:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-import sys
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
-from khabar.io.base import ReadError, open_binary
+from khabar.io.base import ReadError, open_binary, peek_stdin, stdin_binary
 from khabar.record import Article, from_arrow
 
 
@@ -18,16 +19,45 @@ class RecordsFileError(ValueError):
     """A line of a records file that is not a khabar record."""
 
 
-def _text_lines(path: str) -> io.TextIOWrapper:
-    raw = sys.stdin.buffer if path == "-" else open_binary(path)
-    return io.TextIOWrapper(raw, encoding="utf-8-sig")
+@contextmanager
+def _text_lines(path: str) -> Iterator[io.TextIOWrapper]:
+    if path != "-":
+        with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig") as f:
+            yield f
+        return
+    f = io.TextIOWrapper(stdin_binary(), encoding="utf-8-sig")
+    try:
+        yield f
+    finally:
+        f.detach()  # stdin belongs to the process: never closed here
+
+
+_STDIN_PEEK = 1 << 22
+_RECORD_START = re.compile(rb'^\{"id":\s*"[^"]*",.*"paragraphs":\s*\[', re.DOTALL)
+
+
+def _is_records_stdin() -> bool:
+    """Stdin holds khabar records: its first line is a record (peeked at, left for the reader). A line
+    longer than the peek is judged by its start, which khabar writes as ``{"id": …, "paragraphs": [``."""
+    try:
+        head = peek_stdin(_STDIN_PEEK)
+    except (OSError, ValueError):
+        return False
+    if len(head) >= _STDIN_PEEK and not head.endswith(b"\n"):
+        return bool(_RECORD_START.match(head))
+    try:
+        d = json.loads(head)
+    except ValueError:
+        return False
+    return isinstance(d, dict) and "paragraphs" in d and "schema" in d
 
 
 def is_records_file(path: str) -> bool:
     """A khabar records file: Parquet in khabar's schema, or JSON Lines whose first record has
-    ``paragraphs`` and ``schema``. Unreadable means no: the raw readers will then report it."""
+    ``paragraphs`` and ``schema``; ``-`` when stdin starts with such a record. Unreadable means no: the
+    raw readers will then report it."""
     if path == "-":
-        return False  # stdin cannot be peeked at and read again
+        return _is_records_stdin()
     try:
         if path.lower().endswith(".parquet"):
             import pyarrow.parquet as pq

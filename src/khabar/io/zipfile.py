@@ -4,12 +4,11 @@ reader for its own extension; ``origin_file`` of a member's records is ``ARCHIVE
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from khabar.io.base import RawRecord, Reader, ReadError, wrap_decompress
+from khabar.io.base import RawRecord, Reader, ReadError, seekable, wrap_decompress
 
 __all__ = ["ZipReader", "member_origin"]
 
@@ -32,10 +31,13 @@ class ZipReader(Reader):
     extensions = (".zip",)
 
     def read_stream(self, stream: BinaryIO, origin: str) -> Iterator[RawRecord | ReadError]:
+        # zip's directory is at the end: needs random access
+        with seekable(stream) as source:
+            yield from self._read_archive(source, origin)
+
+    def _read_archive(self, stream: BinaryIO, origin: str) -> Iterator[RawRecord | ReadError]:
         from khabar.io.discover import reader_for  # local: discover imports this module
 
-        if not stream.seekable():  # zip's directory is at the end: needs random access
-            stream = io.BytesIO(stream.read())
         try:
             archive = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
