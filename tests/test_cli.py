@@ -68,7 +68,11 @@ def test_bad_records_are_reported_written_and_the_run_goes_on(
     assert code == 1
     ids = [r["id"] for r in _records(out)]
     assert "a1" in ids and "a4" in ids and len(ids) == 3  # a1, a4 and legacy.txt
-    legacy = next(r for r in _records(out) if r["meta"].get("encoding") not in (None, "utf-8"))
+    legacy = next(
+        r
+        for r in _records(out)
+        if {m["key"]: m["value"] for m in r["meta"]}.get("encoding") not in (None, "utf-8")
+    )
     assert legacy["paragraphs"] == ["افتتح أمير المنطقة المعرض اليوم."]
     assert legacy["dateline"]["agency"] == "SPA"
     bad = _records(errors)
@@ -100,7 +104,7 @@ def test_restore_of_a_non_record_file_fails_cleanly(tmp_path: Path, capsys: pyte
     p = tmp_path / "x.jsonl"
     p.write_text('{"text": "hello"}\n', encoding="utf-8")
     assert main(["restore", str(p)]) == 1
-    assert "not a khabar records file" in capsys.readouterr().err
+    assert f"{p}:1: bad record: not a khabar record (needs id and paragraphs)" in capsys.readouterr().err
 
 
 def test_field_mapping_flags(tmp_path: Path, seed_text: str) -> None:

@@ -19,6 +19,7 @@ Order of work, and why:
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,10 +28,10 @@ from typing import Any
 from khabar.engine.local import ordered_map_batches
 from khabar.enrich.stage import STAGES, enrich, enrich_many
 from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline, find_field_dateline
-from khabar.record import Article, Dateline, Edit
+from khabar.record import Article, Dateline, Edit, text_hash
 from khabar.repair.repeats import find_doubled_body, is_verse, repeated_paragraphs
 from khabar.repair.stats import paragraph_keys, repetition_stats_from_keys
-from khabar.text.display import repair_line
+from khabar.text.display import escape_surrogates, path_text, repair_line
 from khabar.text.keys import match_key, match_keys
 
 _PUBLISHED_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S")
@@ -56,7 +57,8 @@ def normalise_published(value: str | None) -> str | None:
 def derive_id(text: str, source: str | None, url: str | None) -> str:
     """A stable id: from source and URL when there is a URL, else from the input text."""
     basis = f"{source or ''}\n{url}" if url else text
-    return hashlib.blake2b(basis.encode("utf-8"), digest_size=8).hexdigest()
+    # surrogatepass: a lone surrogate (repaired in the text) must not stop the id; valid text hashes as UTF-8
+    return hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 class _Log:
@@ -214,14 +216,16 @@ def refine(
     paragraphs = [log.lines[i] or "" for i in out_lines]
     out_keys = [keys[i] for i in out_lines]
     article = Article(
-        id=id if id else derive_id(text, source, url),
+        # fields kept as given hold a lone surrogate as its escape text: records are valid UTF-8
+        id=escape_surrogates(id) if id else derive_id(text, source, url),
         paragraphs=paragraphs,
-        source=source,
-        url=url,
+        source=escape_surrogates(source) if source else source,
+        url=escape_surrogates(url) if url else url,
         title=clean_title,
         published=normalise_published(published),
         dateline=_dateline_record(first, last) or _author_dateline(meta),
         edits=title_edits + edits,
+        input_hash=text_hash(text),
         stats=_stats(keys_before, out_keys),
         meta=_meta(meta, published),
     )
@@ -254,9 +258,9 @@ def _repair_title(title: str | None) -> tuple[str | None, list[Edit]]:
 
 
 def _meta(meta: Mapping[str, str] | None, published: str | None) -> dict[str, str]:
-    out = dict(meta or {})
+    out = {escape_surrogates(str(k)): escape_surrogates(str(v)) for k, v in (meta or {}).items()}
     if published and normalise_published(published) is None:
-        out["published_raw"] = published
+        out["published_raw"] = escape_surrogates(published)
     return out
 
 
@@ -269,6 +273,16 @@ class _Input:
     fields: dict[str, Any]
 
 
+_REFINE_FIELDS = frozenset({"id", "title", "url", "source", "published", "meta"})
+
+
+def _meta_text(value: Any) -> str | None:
+    """An extra input value as ``meta`` text: strings as they are, others as JSON (``true``, ``3``)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _as_input(item: str | Mapping[str, Any] | Any) -> _Input:
     if isinstance(item, str):
         return _Input(item, {})
@@ -277,10 +291,15 @@ def _as_input(item: str | Mapping[str, Any] | Any) -> _Input:
         text = d.pop("text", None)
         if text is None:
             text = d.pop("content", "")
+        # keys refine does not take go to ``meta``, as the CLI's readers keep extra input fields
+        extra = {str(k): _meta_text(d.pop(k)) for k in list(d) if k not in _REFINE_FIELDS}
+        extra = {k: v for k, v in extra.items() if v is not None}
+        if extra:
+            d["meta"] = {**extra, **(d.get("meta") or {})}
         return _Input(text, d)
     # A khabar.io RawRecord (duck-typed so this module needs no reader import).
     meta = dict(getattr(item, "extra", None) or {})
-    meta["origin"] = f"{item.origin_file}:{item.origin_record}"
+    meta["origin"] = f"{path_text(item.origin_file)}:{item.origin_record}"
     if getattr(item, "encoding", None):
         meta["encoding"] = item.encoding
     return _Input(

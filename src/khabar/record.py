@@ -12,14 +12,18 @@ refuses a record of a newer major version instead of misreading it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
 from typing import Any, Self
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0"
+from khabar.text.display import LONE_SURROGATE_REASON, escape_surrogates, unescape_surrogates
+
+SCHEMA_VERSION = "1.1"
 
 # Repetition metrics stored in ``Article.stats["before"|"after"]``; see khabar.repair.stats.
 STAT_NAMES: tuple[str, ...] = (
@@ -39,6 +43,15 @@ STAT_NAMES: tuple[str, ...] = (
     "dup_9gram_char_frac",
     "dup_10gram_char_frac",
 )
+# The metrics that are counts (integers in both forms); the rest are fractions.
+STAT_COUNTS = frozenset({"lines", "paragraphs"})
+
+
+def text_hash(text: str) -> str:
+    """A short fingerprint of an input text (BLAKE2b, 64 bits, hex), kept in the record so that a
+    damaged edit log is caught by ``restore`` instead of giving back wrong text."""
+    # surrogatepass: an input may hold a lone surrogate (repaired in the record, restored exactly)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 class SchemaError(ValueError):
@@ -51,13 +64,14 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 class _Record:
-    """Shared (de)serialisation for the small dataclasses below: ``None`` fields are left out of
-    JSON and restored as ``None``, so JSON stays compact and both forms compare equal."""
+    """Shared (de)serialisation for the small dataclasses below. Every field is written, ``None`` as
+    null, so that loaders which infer types from the data (pyarrow, ``datasets``, pandas) see the same
+    struct in every record, whichever optional parts it has."""
 
     def to_dict(self) -> dict[str, Any]:
         # every field is a scalar (tests/test_record.py checks), so no deep copy as ``asdict`` makes: this
         # runs for every entity, edit and quote of every record written
-        return {name: v for name in _field_names(type(self)) if (v := getattr(self, name)) is not None}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
@@ -87,6 +101,21 @@ class Edit(_Record):
     kept_line: int | None = None
     kept: int | None = None
     field: str = "body"
+
+    # A lone surrogate (reason ``lone-surrogate``) cannot be stored as UTF-8: in both serialised forms
+    # its ``old`` is the escape text ``\\udXXX``, turned back into the character when read.
+    def to_dict(self) -> dict[str, Any]:
+        d = _Record.to_dict(self)
+        if self.reason == LONE_SURROGATE_REASON:
+            d["old"] = escape_surrogates(self.old)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Edit:
+        e = cls(**{k: v for k, v in d.items() if k in _field_names(cls)})  # (no super(): slots)
+        if e.reason == LONE_SURROGATE_REASON and isinstance(e.old, str):
+            return replace(e, old=unescape_surrogates(e.old))
+        return e
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +203,8 @@ class Article:
     published: str | None = None
     dateline: Dateline | None = None
     edits: list[Edit] = field(default_factory=list)
+    # ``text_hash(input)``: lets ``restore`` prove that undoing the edits gave the input back
+    input_hash: str | None = None
     stats: dict[str, dict[str, float]] = field(default_factory=dict)
     entities: list[Entity] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
@@ -199,14 +230,15 @@ class Article:
             "paragraphs": list(self.paragraphs),
             "dateline": self.dateline.to_dict() if self.dateline else None,
             "edits": [e.to_dict() for e in self.edits],
-            "stats": {k: dict(v) for k, v in self.stats.items()},
+            "input_hash": self.input_hash,
+            "stats": {k: dict(v) for k, v in self.stats.items()} or None,
             "entities": [e.to_dict() for e in self.entities],
             "dates": [e.to_dict() for e in self.dates],
             "numbers": [e.to_dict() for e in self.numbers],
             "quotes": [e.to_dict() for e in self.quotes],
             "duplicate": self.duplicate.to_dict() if self.duplicate else None,
             "story": self.story,
-            "meta": dict(self.meta),
+            "meta": [{"key": k, "value": v} for k, v in self.meta.items()],
             "schema": self.schema,
         }
 
@@ -227,10 +259,11 @@ class Article:
             published=d.get("published"),
             dateline=Dateline.from_dict(d["dateline"]) if d.get("dateline") else None,
             edits=[Edit.from_dict(e) for e in d.get("edits") or []],
-            stats={k: {m: float(x) for m, x in v.items()} for k, v in (d.get("stats") or {}).items()},
+            input_hash=d.get("input_hash"),
+            stats={k: _stats(v) for k, v in (d.get("stats") or {}).items()},
             duplicate=Duplicate.from_dict(d["duplicate"]) if d.get("duplicate") else None,
             story=d.get("story"),
-            meta=dict(d.get("meta") or {}),
+            meta=_meta(d.get("meta")),
             schema=schema,
             **spans,  # type: ignore[arg-type]
         )
@@ -244,8 +277,25 @@ class Article:
         return cls.from_dict(json.loads(line))
 
 
+def _stats(values: dict[str, Any]) -> dict[str, float]:
+    return {m: (int(x) if m in STAT_COUNTS else float(x)) for m, x in values.items()}
+
+
+def _meta(value: Any) -> dict[str, str]:
+    """``meta`` from its serialised form: a list of ``{"key", "value"}`` (schema 1.1), or the object of
+    schema 1.0."""
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return dict(value)
+    return {item["key"]: item["value"] for item in value}
+
+
 # ---------------------------------------------------------------------------------------------
-# Arrow form. Nested dataclasses become structs, lists become list<struct>, ``meta`` a map.
+# Arrow form. Nested dataclasses become structs, lists become list<struct>. ``meta`` is a list of
+# key/value structs as in JSON (the physical layout of an Arrow map, which ``datasets`` cannot load).
+# ``published`` is a timestamp (an offset converted to UTC; naive times as they are) and
+# ``published_text`` the string as in JSON, so the round trip stays exact.
 
 
 def _struct(*cols: tuple[str, pa.DataType]) -> pa.StructType:
@@ -274,7 +324,8 @@ QUOTE_TYPE = _struct(
     ("text", _S), ("para", _I), ("start", _I), ("end", _I), ("speaker", _S), ("speaker_entity", _I)
 )
 DUPLICATE_TYPE = _struct(("of", _S), ("kind", _S), ("similarity", _F))
-STATS_TYPE = _struct(*[(n, _F) for n in STAT_NAMES])
+STATS_TYPE = _struct(*[(n, _I if n in STAT_COUNTS else _F) for n in STAT_NAMES])
+META_TYPE = pa.list_(_struct(("key", _S), ("value", _S)))
 
 ARROW_SCHEMA = pa.schema(
     [
@@ -282,10 +333,12 @@ ARROW_SCHEMA = pa.schema(
         pa.field("source", _S),
         pa.field("url", _S),
         pa.field("title", _S),
-        pa.field("published", _S),
+        pa.field("published", pa.timestamp("us")),
+        pa.field("published_text", _S),
         pa.field("paragraphs", pa.list_(_S)),
         pa.field("dateline", DATELINE_TYPE),
         pa.field("edits", pa.list_(EDIT_TYPE)),
+        pa.field("input_hash", _S),
         pa.field("stats", _struct(("before", STATS_TYPE), ("after", STATS_TYPE))),
         pa.field("entities", pa.list_(ENTITY_TYPE)),
         pa.field("dates", pa.list_(DATE_TYPE)),
@@ -293,11 +346,35 @@ ARROW_SCHEMA = pa.schema(
         pa.field("quotes", pa.list_(QUOTE_TYPE)),
         pa.field("duplicate", DUPLICATE_TYPE),
         pa.field("story", _S),
-        pa.field("meta", pa.map_(_S, _S)),
+        pa.field("meta", META_TYPE),
         pa.field("schema", _S),
     ],
     metadata={"khabar.schema": SCHEMA_VERSION},
 )
+
+
+# The JSON Lines form's types as an Arrow schema: loaders that infer types from the data (a column that
+# is null in every record of a file comes out as type null) can be given these instead, e.g.
+# ``datasets.load_dataset("json", ..., features=datasets.Features.from_arrow_schema(JSON_ARROW_SCHEMA))``.
+JSON_ARROW_SCHEMA = pa.schema(
+    [
+        pa.field("published", _S) if f.name == "published" else f
+        for f in ARROW_SCHEMA
+        if f.name != "published_text"
+    ],
+    metadata=ARROW_SCHEMA.metadata,
+)
+
+
+def _timestamp(published: str | None) -> datetime | None:
+    """``published`` as a timestamp for the Arrow form; ``None`` when it is not ISO 8601."""
+    if not published:
+        return None
+    try:
+        t = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
 
 
 def _full(obj: _Record | None) -> dict[str, Any] | None:
@@ -310,10 +387,12 @@ def _arrow_row(a: Article) -> dict[str, Any]:
         "source": a.source,
         "url": a.url,
         "title": a.title,
-        "published": a.published,
+        "published": _timestamp(a.published),
+        "published_text": a.published,
         "paragraphs": a.paragraphs,
         "dateline": _full(a.dateline),
-        "edits": [_full(e) for e in a.edits],
+        "edits": [e.to_dict() for e in a.edits],
+        "input_hash": a.input_hash,
         "stats": {k: a.stats[k] for k in ("before", "after")} if a.stats else None,
         "entities": [_full(e) for e in a.entities],
         "dates": [_full(e) for e in a.dates],
@@ -321,7 +400,7 @@ def _arrow_row(a: Article) -> dict[str, Any]:
         "quotes": [_full(e) for e in a.quotes],
         "duplicate": _full(a.duplicate),
         "story": a.story,
-        "meta": list(a.meta.items()),
+        "meta": [{"key": k, "value": v} for k, v in a.meta.items()],
         "schema": a.schema,
     }
 
@@ -334,7 +413,7 @@ def to_arrow(articles: Iterable[Article]) -> pa.Table:
 def from_arrow(table: pa.Table | pa.RecordBatch) -> Iterator[Article]:
     """Articles back from an Arrow table or batch written by ``to_arrow``."""
     for row in table.to_pylist():
-        row["meta"] = dict(row["meta"] or [])
+        row["published"] = row.pop("published_text")
         if row["stats"] is None:
             row["stats"] = {}
         yield Article.from_dict(row)

@@ -64,7 +64,7 @@ class DedupReport:
                 c[d.kind] += 1
         r.per_source = {
             s: {
-                **{k: float(v) for k, v in sorted(c.items())},
+                **{k: int(v) for k, v in sorted(c.items())},
                 "copy_rate": round(c["copies"] / c["articles"], 4),
             }
             for s, c in sorted(per.items())

@@ -137,10 +137,10 @@ def repetition_stats_from_keys(
     dup_line, dup_line_chars = _dup_fractions(line_keys)
     dup_para, dup_para_chars = _dup_fractions(paragraph_keys)
     stats = {
-        "lines": float(sum(1 for k in line_keys if k)),
+        "lines": sum(1 for k in line_keys if k),
         "dup_line_frac": round(dup_line, 6),
         "dup_line_char_frac": round(dup_line_chars, 6),
-        "paragraphs": float(sum(1 for k in paragraph_keys if k)),
+        "paragraphs": sum(1 for k in paragraph_keys if k),
         "dup_para_frac": round(dup_para, 6),
         "dup_para_char_frac": round(dup_para_chars, 6),
     }

@@ -54,9 +54,39 @@ _LATIN_MOJIBAKE_RE = re.compile(_LATIN_MOJIBAKE)
 # nothing here needs Unicode properties.
 _SPECIAL = re.compile(
     r"[\uFB50-\uFDFF\uFE70-\uFEFF\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\u00AD\u06A9\u06CCÂÃØÙÚÛ"
-    r"§„…ٹ]"
+    r"§„…ٹ\ud800-\udfff]"
 )
 _ODD_SPACE = re.compile(r"[^\S ]")
+# A lone surrogate: JSON's "\ud800" escape and surrogateescape-decoded bytes give them; no UTF-8 writer
+# can encode one.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE_REASON = "lone-surrogate"
+_ESCAPED_SURROGATE = re.compile(r"\\u(d[89a-f][0-9a-f]{2})")
+
+
+def escape_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written as its escape text ``\\udXXX`` (six ASCII characters),
+    so it can be stored as UTF-8; other characters are left as they are."""
+    if LONE_SURROGATE.search(text) is None:
+        return text
+    return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def unescape_surrogates(text: str) -> str:
+    """The inverse of ``escape_surrogates`` for text made only of its escapes (a lone-surrogate edit's
+    ``old``)."""
+    return _ESCAPED_SURROGATE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def path_text(path: str) -> str:
+    """A file name as writable text: bytes that were not UTF-8 (decoded by the OS layer as lone
+    surrogates) written as ``\\xNN``, the way Python shows them."""
+    if LONE_SURROGATE.search(path) is None:
+        return path
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that did not come from an undecodable byte
+        return escape_surrogates(path)
 
 
 def _needs_whitespace(line: str) -> bool:
@@ -71,6 +101,13 @@ def _needs_whitespace(line: str) -> bool:
 
 def _needs_special(line: str) -> bool:
     return _SPECIAL.search(line) is not None
+
+
+def _lone_surrogates(line: str) -> Iterator[Change]:
+    # One change per surrogate (never a pair), so each edit's ``old`` is one character whose escape
+    # text reads back as itself.
+    for m in LONE_SURROGATE.finditer(line):
+        yield Change(m.start(), m.end(), "\ufffd", LONE_SURROGATE_REASON)
 
 
 def _fix_mojibake(line: str) -> Iterator[Change]:
@@ -126,7 +163,9 @@ def _whitespace(line: str) -> Iterator[Change]:
 
 # Order matters: mojibake first (it rewrites whole lines), whitespace last (earlier passes can
 # leave doubled spaces behind, e.g. a removed zero-width character between two spaces).
+# Lone surrogates go before everything: the mojibake pass encodes the line.
 PASSES: tuple[Callable[[str], Iterator[Change]], ...] = (
+    _lone_surrogates,
     _fix_mojibake,
     _presentation_forms,
     _invisible,
