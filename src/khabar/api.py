@@ -13,9 +13,10 @@ from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, RawRecord, ReadError
 from khabar.io.discover import read_paths
 from khabar.io.records import read_articles
-from khabar.io.writers import ErrorWriter, open_writer
+from khabar.io.writers import ErrorWriter, is_special_output, json_line, open_writer
 from khabar.pipeline import RefineJob, _as_input
 from khabar.record import Article
+from khabar.text.display import path_text
 
 __all__ = ["RefineRecord", "Summary", "process", "read_articles"]
 
@@ -115,10 +116,20 @@ def _failed(rec: RawRecord, exc: Exception) -> _Failed:
     return _Failed(rec.origin_file, rec.origin_record, f"refine failed: {exc!r}", rec.text[:2000])
 
 
-def default_errors_path(output: str | None) -> str:
-    if output and output != "-":
-        return str(Path(output).with_suffix("")) + ".errors.jsonl"
-    return "khabar-errors.jsonl"
+def _rejected(article: Article, reason: str) -> _Failed:
+    """An article a writer could not store, as an error whose ``raw`` is the whole record (JSON)."""
+    file, _, record = article.meta.get("origin", article.id).rpartition(":")
+    raw = json_line(article.to_dict()).decode("utf-8").rstrip("\n")
+    return _Failed(file or article.id, int(record) if record.isdigit() else None, reason, raw)
+
+
+def default_errors_path(output: str | None) -> str | None:
+    """``OUT.errors.jsonl`` beside a file output; ``None`` (errors on stderr only) when the output is
+    stdout or a special file such as ``/dev/null``, so no stray file is left in the working directory."""
+    if is_special_output(output):
+        return None
+    assert output is not None
+    return str(Path(output).with_suffix("")) + ".errors.jsonl"
 
 
 def process(
@@ -133,16 +144,30 @@ def process(
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
     on_record: Callable[[], None] | None = None,
+    fmt: str | None = None,
     input_format: str = "auto",
 ) -> Summary:
     """Read ``paths``, refine and enrich every article and write the records to ``output`` (JSON
-    Lines on stdout when ``None``, Parquet for ``.parquet``). ``stages``: the enrichment layers;
+    Lines on stdout when ``None``, Parquet for ``.parquet``; ``fmt`` names the format instead of the
+    extension; an unknown extension raises OutputError before anything is read). ``errors``: the errors
+    file (default: see ``default_errors_path``). ``stages``: the enrichment layers;
     ``published``: the date relative dates resolve against for articles without one. Bad records
     are reported through ``on_error`` (default: stderr) and written to ``errors``; the run goes on."""
     summary = Summary(errors_path=errors or default_errors_path(output))
     report = on_error or (lambda msg: print(f"khabar: {msg}", file=sys.stderr))
+
+    def rejected(article: Article, why: str) -> None:  # by the Parquet writer, after it was counted
+        summary.written -= 1
+        failed(_rejected(article, why))
+
+    writer = open_writer(output, fmt, on_reject=rejected)
     error_out = ErrorWriter(summary.errors_path)
-    writer = open_writer(output)
+
+    def failed(result: ReadError | _Failed) -> None:
+        summary.errors += 1
+        file = path_text(result.file)
+        report(f"{file if result.record is None else f'{file}:{result.record}'}: {result.reason}")
+        error_out.write(result.file, result.record, result.reason, result.raw)
 
     def counted(records: Iterable[RawRecord | ReadError]) -> Iterator[RawRecord | ReadError]:
         for r in records:
@@ -154,13 +179,14 @@ def process(
         job = RefineRecord(RefineJob(tuple(stages), published))
         for result in ordered_map_batches(job.batch, records, workers=workers, batch_size=BATCH_SIZE):
             if isinstance(result, Article):
-                writer.write(result)
+                try:
+                    writer.write(result)
+                except Exception as exc:  # a record the writer cannot store must not stop the run
+                    failed(_rejected(result, f"cannot be written: {exc!r}"))
+                    continue
                 summary.add(result)
             else:
-                summary.errors += 1
-                where = result.file if result.record is None else f"{result.file}:{result.record}"
-                report(f"{where}: {result.reason}")
-                error_out.write(result.file, result.record, result.reason, result.raw)
+                failed(result)
             if on_record:
                 on_record()
     finally:

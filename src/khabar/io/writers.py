@@ -1,6 +1,12 @@
 """Writers: khabar records as JSON Lines (stdout by default) or Parquet, and the errors file.
 
 Compression follows the output's extension (``.gz``, ``.bz2``, ``.xz``, ``.zst``) for JSON Lines.
+
+What a reader finds if a run is killed: a plain JSON Lines output (and the errors file) is written a
+whole line per system call, so it holds complete records up to the last one written (at worst a last
+line cut short, which is not valid JSON and is reported, never read as a record). Parquet is written
+to ``OUT.parquet.partial`` and renamed to ``OUT.parquet`` when complete: a Parquet file without its
+footer is unreadable anyway.
 """
 
 from __future__ import annotations
@@ -10,13 +16,29 @@ import gzip
 import io
 import json
 import lzma
+import os
+import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, BinaryIO, Protocol
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from khabar.record import ARROW_SCHEMA, Article, to_arrow
+from khabar.text.display import LONE_SURROGATE, path_text
+
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+PARQUET_SUFFIX = ".parquet"
+
+# An article a writer could not store, and why: the caller reports it and writes it to the errors file.
+OnReject = Callable[[Article, str], None]
+
+
+class OutputError(ValueError):
+    """An output path khabar cannot write (an unknown extension): a usage error."""
 
 
 class RecordWriter(Protocol):
@@ -24,54 +46,124 @@ class RecordWriter(Protocol):
     def close(self) -> None: ...
 
 
+def is_special_output(path: str | Path | None) -> bool:
+    """Stdout, or an existing file that is not a regular file (``/dev/null``, a FIFO, a terminal): no
+    errors file is made beside such an output."""
+    if path is None or str(path) == "-":
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def output_format(path: str | Path | None, fmt: str | None = None) -> str:
+    """``"jsonl"`` or ``"parquet"`` for an output path, from ``fmt`` when given, else the extension.
+    Raises OutputError for an extension khabar does not write (rather than writing JSON Lines into
+    ``out.txt`` or ``out.csv`` unasked)."""
+    if fmt is not None:
+        if fmt not in ("jsonl", "parquet"):
+            raise OutputError(f"unknown output format {fmt!r} (jsonl or parquet)")
+        return fmt
+    if is_special_output(path):
+        return "jsonl"
+    name = str(path).lower()
+    if name.endswith(PARQUET_SUFFIX):
+        return "parquet"
+    for c in ("", *COMPRESSED_SUFFIXES):
+        if name.endswith(c) and name.removesuffix(c).endswith(JSONL_SUFFIXES):
+            return "jsonl"
+    raise OutputError(
+        f"{path_text(str(path))}: unknown output extension; use .jsonl (.ndjson, .json), optionally "
+        f"with {', '.join(COMPRESSED_SUFFIXES)}, or .parquet"
+    )
+
+
+def json_line(obj: Any) -> bytes:
+    """``obj`` as one line of UTF-8 JSON (non-ASCII kept as is). A lone surrogate, which UTF-8 cannot
+    encode, is written as its JSON escape ``\\udXXX``: still valid JSON, read back by Python as the same
+    string."""
+    line = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _utf8(line)
+
+
+def _utf8(line: str) -> bytes:
+    try:
+        return line.encode("utf-8")
+    except UnicodeEncodeError:  # only inside JSON strings, where the escape is valid
+        return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line).encode("utf-8")
+
+
 def open_text_out(path: str | Path) -> IO[str]:
     """A UTF-8 text stream to ``path`` (``-`` is stdout), compressed by its extension."""
     if str(path) == "-":
         return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
+    return io.TextIOWrapper(open_binary_out(path), encoding="utf-8", newline="\n")
+
+
+def open_binary_out(path: str | Path) -> BinaryIO:
+    """A binary stream to ``path``, compressed by its extension. A plain file is unbuffered, so each
+    ``write`` of a whole line reaches the file in one system call."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    if not is_special_output(p):
+        p.parent.mkdir(parents=True, exist_ok=True)
     suffix = p.suffix.lower()
     if suffix == ".gz":
-        return gzip.open(p, "wt", encoding="utf-8", newline="\n")
+        return gzip.open(p, "wb")  # type: ignore[return-value]
     if suffix == ".bz2":
-        return bz2.open(p, "wt", encoding="utf-8", newline="\n")
+        return bz2.open(p, "wb")  # type: ignore[return-value]
     if suffix == ".xz":
-        return lzma.open(p, "wt", encoding="utf-8", newline="\n")
+        return lzma.open(p, "wb")  # type: ignore[return-value]
     if suffix == ".zst":
         import zstandard
 
-        raw = zstandard.ZstdCompressor().stream_writer(open(p, "wb"))  # noqa: SIM115 - closed by wrapper
-        return io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-    return open(p, "w", encoding="utf-8", newline="\n")
+        return zstandard.ZstdCompressor().stream_writer(open(p, "wb"), closefd=True)  # type: ignore[return-value]
+    return open(p, "wb", buffering=0)
+
+
+class LineOut:
+    """Whole lines of bytes to a path or stdout."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._stdout = str(path) == "-"
+        self._out: BinaryIO = sys.stdout.buffer if self._stdout else open_binary_out(path)
+
+    def write(self, line: bytes) -> None:
+        self._out.write(line)
+
+    def close(self) -> None:
+        if self._stdout:
+            self._out.flush()  # sys.stdout stays open for the caller
+        else:
+            self._out.close()
 
 
 class JsonlWriter:
     """One JSON object per line."""
 
-    def __init__(self, path: str | Path = "-") -> None:
-        self._stdout = str(path) == "-"
-        self._out = open_text_out(path)
+    def __init__(self, path: str | Path = "-", on_reject: OnReject | None = None) -> None:
+        self._out = LineOut(path)
 
     def write(self, article: Article) -> None:
-        self._out.write(article.to_json())
-        self._out.write("\n")
+        self._out.write(_utf8(article.to_json() + "\n"))
 
     def close(self) -> None:
-        if self._stdout:
-            self._out.flush()
-            self._out.detach()  # leave sys.stdout open for the caller
-        else:
-            self._out.close()
+        self._out.close()
 
 
 class ParquetWriter:
-    """Parquet in khabar's Arrow schema, written in row groups of ``batch_size`` records."""
+    """Parquet in khabar's Arrow schema, written in row groups of ``batch_size`` records to
+    ``path.partial``, renamed to ``path`` by ``close``. A record that cannot be stored goes to
+    ``on_reject`` (else the error is raised) and the rest of its batch is still written."""
 
-    def __init__(self, path: str | Path, batch_size: int = 2048) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._writer = pq.ParquetWriter(str(path), ARROW_SCHEMA, compression="zstd")
+    def __init__(self, path: str | Path, batch_size: int = 2048, on_reject: OnReject | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self._writer = pq.ParquetWriter(str(self.partial), ARROW_SCHEMA, compression="zstd")
         self._batch: list[Article] = []
         self._batch_size = batch_size
+        self._on_reject = on_reject
 
     def write(self, article: Article) -> None:
         self._batch.append(article)
@@ -79,37 +171,64 @@ class ParquetWriter:
             self._flush()
 
     def _flush(self) -> None:
-        if self._batch:
-            self._writer.write_table(to_arrow(self._batch))
-            self._batch = []
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, []
+        try:
+            table = to_arrow(batch)
+        except (pa.ArrowException, ValueError, TypeError, OverflowError):
+            # find the record at fault; the others are written
+            good = []
+            for a in batch:
+                try:
+                    to_arrow([a])
+                except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:
+                    if self._on_reject is None:
+                        raise
+                    self._on_reject(a, f"cannot be written to Parquet: {exc}")
+                else:
+                    good.append(a)
+            table = to_arrow(good)
+        self._writer.write_table(table)
 
     def close(self) -> None:
-        self._flush()
-        self._writer.close()
+        try:
+            self._flush()
+        finally:
+            self._writer.close()
+            os.replace(self.partial, self.path)
 
 
-def open_writer(path: str | Path | None) -> RecordWriter:
-    """The writer for ``path`` by its extension: ``.parquet`` or JSON Lines (``None``/``-``: stdout)."""
-    if path is not None and str(path).lower().endswith(".parquet"):
-        return ParquetWriter(path)
-    return JsonlWriter(path or "-")
+def open_writer(
+    path: str | Path | None, fmt: str | None = None, on_reject: OnReject | None = None
+) -> RecordWriter:
+    """The writer for ``path``: by ``fmt`` (``jsonl``/``parquet``) or the extension (``None``/``-``:
+    JSON Lines on stdout). OutputError for an unknown extension."""
+    if output_format(path, fmt) == "parquet":
+        assert path is not None
+        return ParquetWriter(path, on_reject=on_reject)
+    return JsonlWriter(path or "-", on_reject=on_reject)
 
 
 class ErrorWriter:
     """The errors file: one JSON object per bad record with its file, record number, reason and
-    raw content, so that nothing is lost. The file is created only when a first error comes."""
+    raw content, so that nothing is lost. The file is created only when a first error comes.
+    With no path (output on stdout or ``/dev/null``), errors are only counted: the caller reports
+    them on stderr."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = Path(path) if path is not None else None
         self.count = 0
-        self._out: IO[str] | None = None
+        self._out: LineOut | None = None
 
     def write(self, file: str, record: int | None, reason: str, raw: str | None = None) -> None:
-        if self._out is None:
-            self._out = open_text_out(self.path)
-        entry: dict[str, Any] = {"file": file, "record": record, "reason": reason, "raw": raw}
-        self._out.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.count += 1
+        if self.path is None:
+            return
+        if self._out is None:
+            self._out = LineOut(self.path)
+        entry: dict[str, Any] = {"file": path_text(file), "record": record, "reason": reason, "raw": raw}
+        self._out.write(json_line(entry))
 
     def close(self) -> None:
         if self._out is not None:
