@@ -1,15 +1,19 @@
 """The ``khabar`` command line. Each subcommand mirrors a function of the Python API.
 
 Exit codes: 0 all records fine; 1 some records failed (each reported on stderr with its file
-and record number, and written to the errors file); 2 usage error.
+and record number, and written to the errors file); 2 usage error; 70 internal error (a bug: a
+short message, the traceback with --debug or KHABAR_DEBUG=1); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from collections.abc import Sequence
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -18,11 +22,15 @@ from khabar.api import process
 from khabar.dedup.config import DedupConfig
 from khabar.enrich.stage import STAGES
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap
-from khabar.io.records import RecordsFileError, is_records_file, read_articles
-from khabar.record import Article, SchemaError
+from khabar.io.records import is_records_file, read_articles
+from khabar.record import Article
 from khabar.restore import RestoreError, restore
 
-EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
+EXIT_CODES_HELP = (
+    "exit codes: 0 all records fine; 1 some records failed (each reported, and written to the errors "
+    "file); 2 usage error; 70 internal error (rerun with --debug for the traceback); 130 interrupted"
+)
 
 
 class UsageError(Exception):
@@ -42,34 +50,89 @@ def _cmd_process(args: argparse.Namespace) -> int:
     if args.dedup:
         return _cmd_dedup(args)
     from rich.console import Console
-    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    show_progress = not args.quiet and (args.progress or console.is_terminal)
+    _check_output(args)
+    with _progress(args, console, "refining") as tick:
+        summary = process(args.paths, args.output, **_input_kwargs(args, console), on_record=tick)
+    return _finish(args, console, summary)
+
+
+@contextmanager
+def _progress(args: argparse.Namespace, console: Any, what: str) -> Iterator[Callable[..., None]]:
+    """A ``tick(n=1)`` for records done: a rich bar on a terminal, plain lines every
+    --progress-every seconds with --progress on any other stderr, nothing with -q."""
+    if args.quiet or not (args.progress or console.is_terminal):
+        yield lambda n=1: None
+        return
+    if not console.is_terminal:
+        plain = PlainProgress(what, args.progress_every)
+        yield plain.tick
+        plain.done()
+        return
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         SpinnerColumn(),
-        TextColumn("refining"),
+        TextColumn(what, markup=False),
         MofNCompleteColumn(),
         TextColumn("[dim]{task.fields[rate]}"),
         TimeElapsedColumn(),
         console=console,
-        disable=not show_progress,
         transient=True,
     )
     with progress:
-        task = progress.add_task("refine", total=None, rate="")
+        task = progress.add_task(what, total=None, rate="")
 
-        def tick() -> None:
-            progress.advance(task)
+        def tick(n: int = 1) -> None:
+            progress.advance(task, n)
             done = progress.tasks[0].completed
             elapsed = progress.tasks[0].elapsed or 0.0
-            if elapsed and done % 64 == 0:
+            if elapsed and done % 64 < n:
                 progress.update(task, rate=f"{done / elapsed:,.0f} articles/s")
 
-        summary = process(args.paths, args.output, **_input_kwargs(args, console), on_record=tick)
+        yield tick
+
+
+def _finish(args: argparse.Namespace, console: Any, summary: Any) -> int:
     if not args.quiet:
-        console.print(summary.as_text(), highlight=False, soft_wrap=True)
+        console.print(summary.as_text(), markup=False, highlight=False, soft_wrap=True)
     return EXIT_RECORD_ERRORS if summary.errors else EXIT_OK
+
+
+class PlainProgress:
+    """Progress for a stderr that is not a terminal: one plain line every ``every`` seconds. The
+    clock only paces these lines; nothing written to the output depends on it."""
+
+    def __init__(self, what: str, every: float) -> None:
+        self.what, self.every, self.count = what, every, 0
+        self.start = time.monotonic()
+        self.next_at = self.start + every
+
+    def tick(self, n: int = 1) -> None:
+        self.count += n
+        now = time.monotonic()
+        if now >= self.next_at:
+            self.next_at = now + self.every
+            self._line(now)
+
+    def _line(self, now: float) -> None:
+        elapsed = now - self.start
+        rate = self.count / elapsed if elapsed else 0.0
+        print(f"khabar: {self.what} {self.count:,} records, {rate:,.0f}/s, {elapsed:,.0f} s", file=sys.stderr)
+
+    def done(self) -> None:
+        self._line(time.monotonic())
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """An unknown output extension is a usage error before anything is read or written."""
+    from khabar.io.writers import OutputError, output_format
+
+    try:
+        output_format(args.output, getattr(args, "format", None))
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _input_kwargs(args: argparse.Namespace, console: Any) -> dict[str, Any]:
@@ -82,8 +145,20 @@ def _input_kwargs(args: argparse.Namespace, console: Any) -> dict[str, Any]:
         "input_format": args.input_format,
         "stages": _stages(args),
         "published": _published(args),
-        "on_error": lambda msg: console.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True),
+        "on_error": _error_printer(args, console),
     }
+
+
+def _error_printer(args: argparse.Namespace, console: Any) -> Any:
+    """Each bad record on stderr (its name escaped: a path may hold ``[``/``]``, which rich would read
+    as markup). With -q, not when an errors file holds them: there they are not lost."""
+    from rich.markup import escape
+
+    from khabar.api import default_errors_path
+
+    if args.quiet and (args.errors or default_errors_path(args.output)):
+        return lambda msg: None
+    return lambda msg: console.print(f"[red]error[/red] {escape(msg)}", highlight=False, soft_wrap=True)
 
 
 def _stages(args: argparse.Namespace) -> tuple[str, ...]:
@@ -119,21 +194,22 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
     from khabar.dedup.run import dedup
 
     console = Console(stderr=True)
+    _check_output(args)
     try:
-        report = dedup(
-            args.paths,
-            args.output,
-            config=_dedup_config(args),
-            index=args.index,
-            drop_duplicates=args.drop_duplicates,
-            report=args.report,
-            **_input_kwargs(args, console),
-        )
+        with _progress(args, console, "reading") as tick:
+            report = dedup(
+                args.paths,
+                args.output,
+                config=_dedup_config(args),
+                index=args.index,
+                drop_duplicates=args.drop_duplicates,
+                report=args.report,
+                on_progress=tick,
+                **_input_kwargs(args, console),
+            )
     except IndexMismatchError as exc:
         raise UsageError(str(exc)) from None
-    if not args.quiet:
-        console.print(report.as_text(), highlight=False, soft_wrap=True)
-    return EXIT_RECORD_ERRORS if report.errors else EXIT_OK
+    return _finish(args, console, report)
 
 
 def _load_for_show(
@@ -170,30 +246,68 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_restore(args: argparse.Namespace) -> int:
-    from khabar.io.writers import open_text_out
+def _restore_items(path: str) -> Iterator[tuple[int, Article | str, str | None]]:
+    """(record number, the article or why it cannot be read, its raw line) for each record of a
+    records file; a damaged record is reported in its place and reading goes on."""
+    from khabar.io.base import open_binary
+    from khabar.io.records import parse_record_line
 
-    out = open_text_out(args.output or "-")
-    failed = 0
+    if path.lower().endswith(".parquet"):
+        n = 0
+        try:
+            for n, article in enumerate(read_articles(path), start=1):
+                yield n, article, None
+        except Exception as exc:  # a damaged Parquet file cannot be read past the failure
+            yield n + 1, f"cannot read Parquet: {exc}", None
+        return
+    stream = sys.stdin.buffer if path == "-" else open_binary(path)
+    n = 0
     try:
-        for n, article in enumerate(read_articles(args.records), start=1):
-            try:
-                text = restore(article)
-            except RestoreError as exc:
-                print(f"khabar: {args.records}:{n}: {exc}", file=sys.stderr)
-                failed += 1
+        for n, raw in enumerate(stream, start=1):
+            if not raw.strip():
                 continue
-            out.write(json.dumps({"id": article.id, "text": text}, ensure_ascii=False) + "\n")
-    except (RecordsFileError, SchemaError, OSError) as exc:
-        print(f"khabar: {args.records}: not a khabar records file: {exc}", file=sys.stderr)
-        failed += 1
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield n, f"not UTF-8: {exc}", raw.decode("utf-8", "replace")[:2000]
+                continue
+            try:
+                yield n, Article.from_dict(parse_record_line(line)), line
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                yield n, f"bad record: {exc}", line[:2000]
+    except (OSError, EOFError) as exc:  # truncated compressed file, unreadable disk
+        yield n + 1, f"cannot read further: {exc}", None
     finally:
-        if args.output:
-            out.close()
-        else:
-            out.flush()
-            out.detach()
-    return EXIT_RECORD_ERRORS if failed else EXIT_OK
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    """Each record's original text; a damaged record, or one whose edit log does not verify, is
+    reported with its file and line (and written to --errors) and the run goes on."""
+    from khabar.io.writers import ErrorWriter, LineOut, json_line
+
+    errors = ErrorWriter(args.errors)
+    out = LineOut(args.output or "-")
+    try:
+        for n, item, raw in _restore_items(args.records):
+            if isinstance(item, Article):
+                try:
+                    out.write(json_line({"id": item.id, "text": restore(item)}))
+                    continue
+                except RestoreError as exc:
+                    reason = str(exc)
+            else:
+                reason = item
+            print(f"khabar: {args.records}:{n}: {reason}", file=sys.stderr)
+            errors.write(args.records, n, reason, raw)
+    except OSError as exc:
+        print(f"khabar: {args.records}: {exc}", file=sys.stderr)
+        errors.count += 1
+    finally:
+        out.close()
+        errors.close()
+    return EXIT_RECORD_ERRORS if errors.count else EXIT_OK
 
 
 def _input_format_option(p: argparse.ArgumentParser) -> None:
@@ -213,7 +327,8 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--errors",
         metavar="FILE",
-        help="bad records go here as JSON Lines (default: OUT.errors.jsonl beside -o, else khabar-errors.jsonl)",
+        help="bad records go here as JSON Lines (default: OUT.errors.jsonl beside -o; with no -o, '-' or "
+        "/dev/null they are only reported on stderr)",
     )
     p.add_argument("--workers", type=int, default=1, metavar="N", help="processes to work with (default 1)")
     p.add_argument(
@@ -237,7 +352,25 @@ def _input_options(p: argparse.ArgumentParser) -> None:
             metavar="NAMES",
             help=f"input field(s) for {name}, comma-separated (default {default})",
         )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="nothing on stderr for a clean run: no progress, no summary (bad records still go to the "
+        "errors file, or to stderr when there is none)",
+    )
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="show progress even when stderr is not a terminal: a plain line every --progress-every seconds",
+    )
+    p.add_argument(
+        "--progress-every",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="seconds between progress lines when stderr is not a terminal (default 5)",
+    )
 
 
 def _enrich_options(p: argparse.ArgumentParser) -> None:
@@ -284,8 +417,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="khabar",
         description="khabar — an Arabic news refinery: repair, parse, deduplicate and log raw Arabic news articles.",
+        epilog=EXIT_CODES_HELP,
     )
     parser.add_argument("--version", action="version", version=f"khabar {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="on an internal error, print the traceback (or KHABAR_DEBUG=1)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -295,9 +432,6 @@ def build_parser() -> argparse.ArgumentParser:
         "'-' for stdin; gzip/bz2/xz/zstd) and write one clean khabar record per article.",
     )
     _input_options(p)
-    p.add_argument(
-        "--progress", action="store_true", help="show the progress bar even when stderr is not a terminal"
-    )
     _enrich_options(p)
     _dedup_options(p, with_switch=True)
     p.set_defaults(func=_cmd_process)
@@ -339,6 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
         "records", metavar="RECORDS", help="khabar records (.jsonl[.gz…] or .parquet, '-' for stdin)"
     )
     r.add_argument("-o", "--output", help="write here instead of stdout")
+    r.add_argument("--errors", metavar="FILE", help="damaged records also go here as JSON Lines")
     r.set_defaults(func=_cmd_restore)
     return parser
 
@@ -353,9 +488,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         parser.error(str(exc))
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug: a short message and a distinct code, the traceback on request
+        if args.debug or os.environ.get("KHABAR_DEBUG"):
+            traceback.print_exc()
+        else:
+            print(
+                f"khabar: internal error: {type(exc).__name__}: {exc}\n"
+                "khabar: this is a bug; rerun with --debug (or KHABAR_DEBUG=1) for the traceback",
+                file=sys.stderr,
+            )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -156,6 +156,7 @@ def dedup(
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
     input_format: str = "auto",
+    on_progress: Callable[[int], None] | None = None,
 ) -> DedupReport:
     """Deduplicate ``paths`` into ``output`` (JSON Lines, stdout when ``None``; Parquet for
     ``.parquet``). See ``khabar dedup --help``."""
@@ -185,6 +186,8 @@ def dedup(
             if isinstance(r, dict):
                 spool_file.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
                 items[-1][2] += 1
+                if on_progress:  # records read (and refined) in pass 1, for the CLI's progress
+                    on_progress(1)
                 yield r
             else:
                 report_error(r)
@@ -204,6 +207,8 @@ def dedup(
                 items.append([item, False, 0])
                 for batch, bad in ordered_map(shard_job, _shards(item), workers=workers, chunksize=1):
                     pieces.append(batch)
+                    if on_progress:
+                        on_progress(len(batch))
                     for e in bad:
                         report_error(e)
             else:
