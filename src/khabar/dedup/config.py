@@ -25,7 +25,12 @@ class DedupConfig:
     # a fingerprint shared by more than max_posting articles is boilerplate and is ignored.
     min_sentence_words: int = 6
     max_posting: int = 500
-    min_shared_sentences: int = 2
+    # One shared sentence makes a candidate (verified on the shingles): on SaudiNewsNet it finds
+    # ~560 more containment pairs than two did, for 2.2× the candidates (reduce 0.3 → 0.8 s).
+    min_shared_sentences: int = 1
+    # A container holding pieces of this many unrelated stories is a digest: flagged, and its
+    # containment edges join nothing to it (see cluster.py).
+    digest_pieces: int = 2
     # LSH buckets larger than this are compared in a sliding window of sorted ids, not all pairs.
     max_bucket_pairs: int = 64
     seed: int = 1
@@ -35,3 +40,5 @@ class DedupConfig:
             raise ValueError(f"bands × rows ({self.bands}×{self.rows}) exceeds num_perm ({self.num_perm})")
         if not 0 < self.threshold <= 1 or not 0 < self.containment <= 1:
             raise ValueError("threshold and containment must be in (0, 1]")
+        if self.digest_pieces < 2:
+            raise ValueError(f"digest_pieces must be at least 2 (got {self.digest_pieces})")
