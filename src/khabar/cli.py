@@ -190,7 +190,7 @@ def _dedup_config(args: argparse.Namespace) -> DedupConfig:
 def _cmd_dedup(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from khabar.dedup.index import IndexMismatchError
+    from khabar.dedup.index import DedupIndexError
     from khabar.dedup.run import dedup
 
     console = Console(stderr=True)
@@ -207,7 +207,7 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
                 on_progress=tick,
                 **_input_kwargs(args, console),
             )
-    except IndexMismatchError as exc:
+    except DedupIndexError as exc:  # other settings, damaged, or locked: a clear message, exit 2
         raise UsageError(str(exc)) from None
     return _finish(args, console, report)
 

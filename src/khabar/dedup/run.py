@@ -7,6 +7,11 @@ their records kept in a spool file for pass 2. The reduce clusters all features 
 index's, if any). Pass 2 streams the records again in the same order — records files re-read,
 the rest from the spool — and writes each with its ``story`` and ``duplicate``; the report is
 written last.
+
+With an index, the reduce and pass 2 run inside the index's transaction (see ``dedup.index``):
+the batch is added only once its output is written, and a concurrent run on the same index waits
+for it. The spool is an anonymous temporary file: it has no name to leave behind, whatever ends
+the run (an error, Ctrl-C, SIGTERM or kill -9).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
-from typing import Any
+from typing import Any, BinaryIO
 
 from khabar.api import BATCH_SIZE, RefineRecord, _Failed
 from khabar.dedup.cluster import Clusters, find_clusters
@@ -155,8 +160,8 @@ def dedup(
     stages: Sequence[str] = STAGES,
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
-    input_format: str = "auto",
     on_progress: Callable[[int], None] | None = None,
+    input_format: str = "auto",
 ) -> DedupReport:
     """Deduplicate ``paths`` into ``output`` (JSON Lines, stdout when ``None``; Parquet for
     ``.parquet``). See ``khabar dedup --help``."""
@@ -164,14 +169,19 @@ def dedup(
     report_errors = on_error or (lambda msg: print(f"khabar: {msg}", file=sys.stderr))
     from khabar.api import default_errors_path
 
-    error_out = ErrorWriter(errors or default_errors_path(output))
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    store = DedupIndex(index, config) if index else None  # checked now: a mismatch fails before the map
-
-    spool_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in finally
-        "w", suffix=".jsonl", prefix="khabar-dedup-", delete=False, encoding="utf-8"
-    )
+    # opened first: a settings mismatch or a damaged index fails before the map
+    store = DedupIndex(index, config, on_wait=_tell_waiting) if index else None
+    error_out = ErrorWriter(errors or default_errors_path(output))  # creates its file on a first error
+    try:
+        # Anonymous (unlinked at once on POSIX, delete-on-close on Windows): nothing to clean up
+        # after any ending, kill -9 included. Closed in the finally below.
+        spool_file = tempfile.TemporaryFile("w+b", prefix="khabar-dedup-", suffix=".jsonl")  # noqa: SIM115
+    except BaseException:
+        if store is not None:
+            store.close()
+        raise
     n_errors = 0
 
     def report_error(r: ReadError | _Failed) -> None:
@@ -184,7 +194,7 @@ def dedup(
     def spooled(stream: Iterator[dict[str, Any] | ReadError | _Failed]) -> Iterator[dict[str, Any]]:
         for r in stream:
             if isinstance(r, dict):
-                spool_file.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+                spool_file.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
                 items[-1][2] += 1
                 if on_progress:  # records read (and refined) in pass 1, for the CLI's progress
                     on_progress(1)
@@ -225,7 +235,7 @@ def dedup(
                 )
                 pieces += ordered_map(job, _batches(records, BATCH), workers=workers, chunksize=1)
         new = FeatureBatch.concat(pieces, consume=True)
-        spool_file.close()
+        spool_file.flush()
         times["map"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
@@ -243,7 +253,7 @@ def dedup(
         )
         wanted_titles = {s["story"] for s in rep.largest}
         titles: dict[str, str | None] = {}
-        second = _second_pass(items, spool_file.name)
+        second = _second_pass(items, spool_file)
         writer = _DictWriter(output)
         try:
             i = 0
@@ -265,8 +275,8 @@ def dedup(
             writer.close()
         for s in rep.largest:
             s["title"] = titles.get(s["story"])
-        if store:
-            store.add(new)
+        if store is not None:
+            store.commit(new)  # only now: a run that fails before this leaves the index as it was
         times["write"] = time.perf_counter() - t2
         rep.edges, rep.candidates, rep.indexed_before = clusters.edges, clusters.candidates, base
         rep.seconds = {k: round(v, 3) for k, v in times.items()}
@@ -276,23 +286,31 @@ def dedup(
         return rep
     finally:
         spool_file.close()
-        os.unlink(spool_file.name)
+        if store is not None:
+            store.close()  # rolls back (and unlocks) if the batch was not committed
         error_out.close()
+
+
+def _tell_waiting(message: str) -> None:
+    print(f"khabar: {message}", file=sys.stderr)
 
 
 def _cluster_against(
     store: DedupIndex | None, new: FeatureBatch, config: DedupConfig
 ) -> tuple[FeatureBatch, Clusters, int]:
     """The reduce over the index's features (if any) followed by the new ones: the combined
-    batch, its clusters, and where the new documents start in it."""
-    old = store.load() if store else empty_batch(config)
+    batch, its clusters, and where the new documents start in it. The index is locked here until
+    its ``commit`` or ``close``; indexed articles with an incoming id are left out, since the
+    incoming ones replace them (a re-run must not find each article a copy of itself)."""
+    old = store.begin(new.ids) if store is not None else empty_batch(config)
     combined = FeatureBatch.concat([old, new]) if len(old) else new
     return combined, find_clusters(combined, config), len(old)
 
 
-def _second_pass(items: list[list[Any]], spool: str) -> Iterator[dict[str, Any] | ReadError]:
+def _second_pass(items: list[list[Any]], spool: BinaryIO) -> Iterator[dict[str, Any] | ReadError]:
     """The records again, in pass 1's order: records files re-read, the rest from the spool."""
-    spooled = iter_record_dicts(spool)
+    spool.seek(0)
+    spooled = (parse_record_line(line) for line in spool)  # lines this run wrote: all records
     for path, from_spool, count in items:
         yield from islice(spooled, count) if from_spool else iter_record_dicts(path)
 
@@ -331,14 +349,18 @@ def dedup_articles(
     ``duplicate``, in the order given."""
     config = config or DedupConfig()
     store = DedupIndex(index, config) if index else None
-    new = compute_features([_doc(a.to_dict()) for a in articles], config)
-    combined, clusters, base = _cluster_against(store, new, config)
-    out = []
-    for i, a in enumerate(articles):
-        j = base + i
-        out.append(
-            replace(a, story=combined.ids[int(clusters.canonical[j])], duplicate=clusters.duplicate[j])
-        )
-    if store:
-        store.add(new)
-    return out
+    try:
+        new = compute_features([_doc(a.to_dict()) for a in articles], config)
+        combined, clusters, base = _cluster_against(store, new, config)
+        out = []
+        for i, a in enumerate(articles):
+            j = base + i
+            out.append(
+                replace(a, story=combined.ids[int(clusters.canonical[j])], duplicate=clusters.duplicate[j])
+            )
+        if store is not None:
+            store.commit(new)
+        return out
+    finally:
+        if store is not None:
+            store.close()
