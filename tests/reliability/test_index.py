@@ -8,6 +8,7 @@ index is a clear error; the spool file never outlives its run.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -129,17 +130,16 @@ def test_batches_against_one_index_equal_one_run_on_the_cli(
     assert sorted(p.name for p in Path(idx).iterdir()) == ["index.db"]  # closed cleanly: WAL merged
 
 
-def _day_records(zip_path: Path, out: Path) -> str:
-    """One SaudiNewsNet day as khabar records (repaired and parsed; enrichment is not needed here)."""
+def _day_records(zip_path: Path, out: Path, limit: int = 600) -> str:
+    """The first ``limit`` articles of a SaudiNewsNet day as khabar records (repaired and parsed;
+    enrichment is not needed here)."""
     if not zip_path.is_file():
         pytest.skip(f"{zip_path} not found (set KHABAR_SHARED to the shared/ folder)")
+    records = (rec for rec in read_paths([str(zip_path)]) if not isinstance(rec, ReadError))  # empty bodies
     with out.open("w", encoding="utf-8") as f:
-        for rec in read_paths([str(zip_path)]):
-            if not isinstance(rec, ReadError):  # empty bodies
-                a = khabar.refine(
-                    rec.text, url=rec.url, source=rec.source, published=rec.published, stages=()
-                )
-                f.write(a.to_json() + "\n")
+        for rec in itertools.islice(records, limit):
+            a = khabar.refine(rec.text, url=rec.url, source=rec.source, published=rec.published, stages=())
+            f.write(a.to_json() + "\n")
     return str(out)
 
 
@@ -163,7 +163,7 @@ def test_saudinewsnet_daily_batches_and_rerun(two_days: tuple[str, str], tmp_pat
     # day 2's records are exactly those of one run over both days
     assert o2.read_bytes() == b"".join(whole.read_bytes().splitlines(keepends=True)[len(day1_ids) :])
     cross = [r for r in second if r["duplicate"] and r["duplicate"]["of"] in day1_ids]
-    assert len(cross) >= 20, "day 2 reprints day 1 stories: found only against the index"
+    assert len(cross) >= 10, "day 2 reprints day 1 stories: found only against the index"
     # re-running day 2: the same output, nothing a copy of itself, the index does not grow
     n_indexed = len(_indexed_ids(Path(idx)))
     assert n_indexed == len(day1_ids) + len(second)
@@ -232,7 +232,7 @@ def test_same_id_with_changed_content_replaces_the_indexed_entry(
     assert new.duplicate is not None and (new.duplicate.of, new.duplicate.kind) == ("seed", "exact")
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     runs=st.lists(st.lists(st.integers(0, 4), min_size=1, max_size=5, unique=True), min_size=1, max_size=5)
 )
@@ -476,59 +476,6 @@ def _wal_bytes(idx: Path) -> int:
         return 0
 
 
-def test_kill_9_at_any_moment_leaves_an_index_the_next_run_reads(
-    corpus: list[khabar.Article], tmp_path: Path
-) -> None:
-    seed = corpus[0]
-    b1 = _synthetic_records(tmp_path / "b1.jsonl", 150, 0, seed)
-    b2 = _synthetic_records(tmp_path / "b2.jsonl", 200, 150, seed)
-    ids1 = [r["id"] for r in _records(Path(b1))]
-    ids2 = [r["id"] for r in _records(Path(b2))]
-    golden = tmp_path / "after-b1"
-    assert _dedup_cli(b1, "-o", str(tmp_path / "o1.jsonl"), "--index", str(golden)) == 0
-    # the uninterrupted run of batch 2, timed to spread the kills over a run
-    tmp, ref = tmp_path / "tmp", tmp_path / "ref.jsonl"
-    shutil.copytree(golden, tmp_path / "ref")
-    started = time.monotonic()
-    assert _start([b2, "-o", str(ref), "--index", str(tmp_path / "ref")], tmp, "ref").wait(timeout=60) == 0
-    run_s = time.monotonic() - started
-    assert any(r["duplicate"] and r["duplicate"]["of"] in ids1 for r in _records(ref))
-
-    rng = random.Random(9)  # seeded: the same kill points, as fractions of a run, each time
-    outcomes = []
-    for attempt, at in enumerate([*(rng.uniform(0.1, 0.95) for _ in range(2)), None]):  # None: at the commit
-        idx = tmp_path / f"idx{attempt}"
-        shutil.copytree(golden, idx)
-        proc = _start([b2, "-o", str(tmp_path / f"killed{attempt}.jsonl"), "--index", str(idx)], tmp, "k")
-        if at is None:
-            _wait_for(
-                lambda idx=idx, proc=proc: _wal_bytes(idx) > 0 or proc.poll() is not None,
-                "the commit",
-                poll=0,
-            )
-        else:
-            time.sleep(at * run_s)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        assert not [p.name for p in tmp.iterdir() if p.name.startswith("khabar-dedup-")]
-        # all or nothing: the index holds batch 1, or batches 1 and 2
-        indexed = _indexed_ids(idx)
-        assert indexed in (ids1, ids1 + ids2), f"kill at {at}: {len(indexed)} ids"
-        outcomes.append((proc.returncode, len(indexed)))
-        out = tmp_path / f"out{attempt}.jsonl"
-        assert _dedup_cli(b2, "-o", str(out), "--index", str(idx)) == 0
-        assert out.read_bytes() == ref.read_bytes(), f"kill at {at}"
-        assert _indexed_ids(idx) == ids1 + ids2
-    # the timed kills landed before the commit (the rerun had the batch to add); the last one landed
-    # while the commit was writing, or (a race on a busy machine) just after the run had ended
-    assert outcomes[:2] == [(-signal.SIGKILL, len(ids1))] * 2, outcomes
-    assert outcomes[2] in [
-        (-signal.SIGKILL, len(ids1)),
-        (-signal.SIGKILL, len(ids1 + ids2)),
-        (0, len(ids1 + ids2)),
-    ]
-
-
 def _open_in(pid: int, folder: Path) -> bool:
     """Whether process ``pid`` has a file of ``folder`` open (named or already unlinked)."""
     try:
@@ -536,6 +483,64 @@ def _open_in(pid: int, folder: Path) -> bool:
     except OSError:
         return False
     return any(link.startswith(str(folder)) for link in links)
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    return _open_in(pid, path) if path.exists() else False
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to follow the run's progress")
+def test_kill_9_at_any_moment_leaves_an_index_the_next_run_reads(
+    corpus: list[khabar.Article], tmp_path: Path
+) -> None:
+    seed = corpus[0]
+    b1 = _synthetic_records(tmp_path / "b1.jsonl", 120, 0, seed)
+    b2 = _synthetic_records(tmp_path / "b2.jsonl", 160, 120, seed)
+    ids1 = [r["id"] for r in _records(Path(b1))]
+    ids2 = [r["id"] for r in _records(Path(b2))]
+    golden = tmp_path / "after-b1"
+    assert _dedup_cli(b1, "-o", str(tmp_path / "o1.jsonl"), "--index", str(golden)) == 0
+    shutil.copytree(golden, tmp_path / "ref")
+    ref = tmp_path / "ref.jsonl"  # the uninterrupted run of batch 2
+    assert _dedup_cli(b2, "-o", str(ref), "--index", str(tmp_path / "ref")) == 0
+    assert any(r["duplicate"] and r["duplicate"]["of"] in ids1 for r in _records(ref))
+
+    # Kill points by the run's progress, not by the clock: the index open (the map ahead), the
+    # output open (pass 2, inside the index's transaction), the commit writing the log.
+    tmp = tmp_path / "tmp"
+    points: dict[str, Callable[[int, Path, Path], bool]] = {
+        "map": lambda pid, idx, out: _has_open(pid, idx / "index.db"),
+        "write": lambda pid, idx, out: _has_open(pid, out),
+        "commit": lambda pid, idx, out: _wal_bytes(idx) > 0,
+    }
+    outcomes = {}
+    for point, reached in points.items():
+        idx, killed = tmp_path / f"idx-{point}", tmp_path / f"killed-{point}.jsonl"
+        shutil.copytree(golden, idx)
+        proc = _start([b2, "-o", str(killed), "--index", str(idx)], tmp, "k")
+        _wait_for(
+            lambda r=reached, p=proc, i=idx, k=killed: r(p.pid, i, k) or p.poll() is not None, point, poll=0
+        )
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert not [p.name for p in tmp.iterdir() if p.name.startswith("khabar-dedup-")]
+        # all or nothing: the index holds batch 1, or batches 1 and 2
+        indexed = _indexed_ids(idx)
+        assert indexed in (ids1, ids1 + ids2), f"kill at the {point}: {len(indexed)} ids"
+        outcomes[point] = (proc.returncode, len(indexed))
+        out = tmp_path / f"out-{point}.jsonl"
+        assert _dedup_cli(b2, "-o", str(out), "--index", str(idx)) == 0
+        assert out.read_bytes() == ref.read_bytes(), f"kill at the {point}"
+        assert _indexed_ids(idx) == ids1 + ids2
+    # The first kill lands before the commit (so the next run had the batch to add). The later
+    # ones are races with a short phase: on a busy machine the run may have got past it (or ended).
+    assert outcomes["map"] == (-signal.SIGKILL, len(ids1)), outcomes
+    for point in ("write", "commit"):
+        assert outcomes[point] in [
+            (-signal.SIGKILL, len(ids1)),
+            (-signal.SIGKILL, len(ids1 + ids2)),
+            (0, len(ids1 + ids2)),
+        ], outcomes
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see the spool open")

@@ -224,21 +224,26 @@ class DedupIndex:
     def _lock(self) -> None:
         """BEGIN IMMEDIATE: the write lock, waited for as long as ``lock_timeout`` allows."""
         conn, start, told = self._db(), time.monotonic(), False
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
-                    raise
-            waited = time.monotonic() - start
-            if self.lock_timeout is not None and waited >= self.lock_timeout:
-                raise IndexLockedError(
-                    f"index {self.path} is in use by another run (waited {waited:.0f} s); try again later"
-                )
-            if not told and self.on_wait:
-                self.on_wait(f"index {self.path} is in use by another run; waiting for it to finish")
+        conn.execute("PRAGMA busy_timeout = 0")  # the first try does not wait: say so before waiting
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                waited = time.monotonic() - start
+                if self.lock_timeout is not None and waited >= self.lock_timeout:
+                    raise IndexLockedError(
+                        f"index {self.path} is in use by another run (waited {waited:.0f} s); try again later"
+                    )
+                if not told and self.on_wait:
+                    self.on_wait(f"index {self.path} is in use by another run; waiting for it to finish")
                 told = True
+                conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
 
     @property
     def in_transaction(self) -> bool:
