@@ -16,6 +16,7 @@ from khabar.text.charclass import LETTER, MARK, NUMBER, SEP, SPACE, char_classes
 _NUMBER = r"\p{N}+(?:[.,٫٬]\p{N}+)*"
 _WORD = r"\p{L}[\p{L}\p{M}]*"
 WORD_RE = regex.compile(rf"{_NUMBER}|{_WORD}")
+_MARK_STEPS = 4  # runs of marks resolved a step at a time before the linear pass takes over
 TOKEN_RE = regex.compile(rf"(?P<w>{_NUMBER}|{_WORD})|[^\s\p{{L}}\p{{M}}\p{{N}}]")
 
 
@@ -71,14 +72,25 @@ def word_number_kinds(cls: np.ndarray) -> np.ndarray:
     num = number.copy()
     num[1:-1] |= (cls[1:-1] == SEP) & number[:-2] & number[2:]
     # A mark is in a word iff the character before it is. Marks are rare (in a matching key, harakat are
-    # folded away), so resolve them by index, a run at a time, not with a scan over every character.
+    # folded away) and come one or two at a time, so resolve them by index, a run at a time, not with a
+    # scan over every character...
     word = cls == LETTER
     marks = np.flatnonzero(cls == MARK)
     marks = marks[marks > 0]
-    while len(marks):
+    for _ in range(_MARK_STEPS):
+        if not len(marks):
+            break
         joins = word[marks - 1]
         if not joins.any():
-            break
+            return word.view(np.uint8) + 2 * num.view(np.uint8)  # disjoint
         word[marks[joins]] = True
         marks = marks[~joins]
+    if len(marks):
+        # ...but a long run of marks (200k harakat on one letter) would take a step per mark: quadratic.
+        # Then in one linear pass: a mark belongs to a word iff the last non-mark before it is a letter.
+        last_base = np.where(cls != MARK, np.arange(len(cls)), -1)
+        np.maximum.accumulate(last_base, out=last_base)
+        anchors = last_base[marks]
+        joined = marks[anchors >= 0]
+        word[joined] = cls[anchors[anchors >= 0]] == LETTER
     return word.view(np.uint8) + 2 * num.view(np.uint8)  # disjoint
