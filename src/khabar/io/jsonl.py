@@ -307,6 +307,8 @@ def _next_value(win: _Window) -> _Value:
         return _scan_value(win)
     line = win.line
     win.advance(end)
+    if end - pos > win.limit:  # the same verdict as the scanner's, wherever the chunks fall
+        return _Value(None, line, end - pos, "too large", buf[pos : pos + 2000])
     return _Value(buf[pos:end], line, end - pos, parsed=parsed)
 
 
@@ -374,8 +376,8 @@ def _scan_value(win: _Window) -> _Value:
     text = win.kept_text()
     if problem is not None:
         return _Value(None, line, size, problem, text[:2000] if text is not None else win.overflow)
-    if text is None:
-        return _Value(None, line, size, "too large", win.overflow)
+    if text is None or len(text) > win.limit:
+        return _Value(None, line, size, "too large", win.overflow or (text or "")[:2000])
     return _Value(text, line, size)
 
 
