@@ -125,6 +125,9 @@ def test_csv_unclosed_quote_is_reported_not_merged(tmp_path: Path) -> None:
     assert summary(read(path)) == [
         ("error", 1, "broken CSV quoting: the row from line 2 runs to line 4: unexpected end of data")
     ]
+    # the swallowed lines are in the errors file, not lost
+    (error,) = read(path)
+    assert isinstance(error, ReadError) and error.raw == f'1,"{TEXT}\n2,{TEXT}\n3,{TEXT}\n'
 
 
 def test_csv_quote_closed_in_a_later_row_is_reported(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ class _Lines:
         self.lineno = 0
         self.row_chars = 0
         self.row_encoding: str | None = None  # a legacy encoding a line of the current row was decoded with
+        self.row_lines: list[str] = []  # the current row's lines, for the errors file when it is broken
         self.problems: dict[int, str] = {}
 
     def __iter__(self) -> _Lines:
@@ -79,6 +80,7 @@ class _Lines:
             return "\n"
         text = line if isinstance(line, str) else self._decode(line)
         self.row_chars += len(text)
+        self.row_lines.append(text)
         if self.row_chars > self.limit:
             raise _RecordTooLarge(f"record too large: over {self.limit} characters by line {self.lineno}")
         return text
@@ -167,7 +169,7 @@ class CsvReader(Reader):
         row_no = 0
         while True:
             line_before = reader.line_num
-            lines.row_chars, lines.row_encoding = 0, None
+            lines.row_chars, lines.row_encoding, lines.row_lines = 0, None, []
             try:
                 row = next(reader)
             except StopIteration:
@@ -182,7 +184,7 @@ class CsvReader(Reader):
                     reason = f"broken CSV quoting: the row from line {first} runs to line {last}: {exc}"
                 else:
                     reason = f"broken CSV at line {last}: {exc}"
-                yield ReadError(origin, row_no, reason)
+                yield ReadError(origin, row_no, reason, excerpt("".join(lines.row_lines)))
                 if lines.lineno == line_before:
                     return  # no progress possible: stop rather than loop
                 continue
