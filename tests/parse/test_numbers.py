@@ -100,7 +100,7 @@ def _as_before(text: str) -> list[NumberMatch]:
     import regex
 
     from khabar.parse import numbers as nu
-    from khabar.text.trie import trie_pattern
+    from khabar.text.patterns import fold_loose, trie_pattern
 
     def loose(word: str) -> str:
         p = regex.escape(word).replace("\\ ", " ")
@@ -131,12 +131,12 @@ def _as_before(text: str) -> list[NumberMatch]:
             if p.group("d"):
                 cur, seen = (cur or 0.0) + float(p.group("d").translate(nu._DIGITS)), True
             elif p.group("w"):
-                v = nu._WORD_KEY.get(nu._fold(p.group("w")))
+                v = nu._WORD_KEY.get(fold_loose(p.group("w")))
                 if v is None:
                     return None
                 cur, seen = (cur or 0.0) + v, True
             else:
-                scale = nu._SCALE_KEY.get(nu._fold(p.group("s")))
+                scale = nu._SCALE_KEY.get(fold_loose(p.group("s")))
                 if scale is None:
                     return None
                 if cur is None:

@@ -165,10 +165,10 @@ def _strip_candidates(word: str) -> tuple[tuple[int, str], ...]:
 def _trusted_place_starts() -> frozenset[str]:
     """Matching keys of the first words of trusted gazetteer names (countries, capitals,
     regions), with and without the article."""
-    from khabar.parse.gazetteer import _table
+    from khabar.parse.gazetteer import places_by_key
 
     firsts = set()
-    for key, place in _table().items():
+    for key, place in places_by_key().items():
         if place.kind not in _TRUSTED_KINDS:
             continue
         first = key.split(" ")[0]

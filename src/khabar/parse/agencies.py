@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import regex
 
 from khabar.text.keys import match_key
+from khabar.text.patterns import loose_word
 
 __all__ = [
     "AGENCIES",
@@ -229,16 +230,13 @@ def lookup_agency(text: str) -> Agency | None:
 
 # Regex alternation over every form, for the dateline regexes: letters are widened to the classes that
 # match_key folds together, abbreviations accept spaces or dots between their letters.
-_CLASSES = {
-    "ا": "[اأإآٱ]",
-    "أ": "[اأإآٱ]",
-    "إ": "[اأإآٱ]",
-    "آ": "[اأإآٱ]",
-    "ي": "[يىئ]",
-    "ى": "[يى]",
-    "ة": "[ةه]",
-    "ه": "[هة]",
-    "و": "[وؤ]",
+_VARIANTS = {
+    **{a: "اأإآٱ" for a in "اأإآ"},
+    "ي": "يىئ",
+    "ى": "يى",
+    "ة": "ةه",
+    "ه": "هة",
+    "و": "وؤ",
 }
 _TATWEEL = "\u0640?"
 
@@ -247,11 +245,8 @@ def _form_pattern(form: str) -> str:
     words = _DECOR.sub(" ", form).split()
     if len(words) > 1 and all(len(w) == 1 for w in words):
         # Abbreviation: the letters must be separated (``أ ب``, ``أ.ب``), so the month ``آب`` is not AP.
-        return r"(?:\s*\.\s*|\s+)".join(_CLASSES.get(w, regex.escape(w)) for w in words) + r"\.?"
-    parts = []
-    for word in words:
-        parts.append(_TATWEEL.join(_CLASSES.get(ch, regex.escape(ch)) for ch in word))
-    return r"\s+".join(parts)
+        return r"(?:\s*\.\s*|\s+)".join(loose_word(w, _VARIANTS) for w in words) + r"\.?"
+    return loose_word(" ".join(words), _VARIANTS, between=_TATWEEL)
 
 
 def _alternation() -> str:

@@ -25,6 +25,7 @@ import regex
 
 from khabar.parse.agencies import AGENCY_ALTERNATION, Agency, lookup_agency
 from khabar.parse.gazetteer import Place, lookup_place
+from khabar.text.patterns import ALEFS
 
 __all__ = ["DatelineMatch", "find_credit", "find_dateline"]
 
@@ -49,7 +50,7 @@ class DatelineMatch:
 
 
 # ---------------------------------------------------------------------------------------------- dates
-_A = "[اأإآ]"
+_A = f"[{ALEFS}]"
 _WEEKDAY_NAME = rf"(?:سبت|أحد|احد|{_A}ثنين|ثلاثاء|{_A}ربعاء|خميس|جمعة|جمعه)"
 _WEEKDAY = rf"(?:يوم\s+)?(?:ال)?{_WEEKDAY_NAME}"
 _HIJRI = (

@@ -58,7 +58,6 @@ decades (ثمانينات القرن الماضي), ``الموسم الماضي`
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -66,7 +65,14 @@ from datetime import date, datetime, timedelta
 import regex
 from hijridate import Gregorian, Hijri
 
-from khabar.text.trie import trie_pattern
+from khabar.text.patterns import (
+    DIGIT_VALUES,
+    SPELLING_VARIANTS,
+    fold_loose,
+    loose_alternation,
+    spellings,
+    trie_pattern,
+)
 
 __all__ = ["DateMatch", "find_dates"]
 
@@ -84,17 +90,7 @@ class DateMatch:
 
 
 # ---------------------------------------------------------------------------------------- vocabulary
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
-_DIGITS = str.maketrans(
-    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
-)
-_SPACES = regex.compile(r"\s+")
-_MARKS = regex.compile(r"[\u064B-\u065F\u0670]")
-
-
-@functools.lru_cache(maxsize=4096)  # the words folded are few: month names, units, ordinals
-def _fold(s: str) -> str:
-    return _SPACES.sub(" ", _MARKS.sub("", s).translate(_FOLD)).strip()
+_DIGITS = str.maketrans(DIGIT_VALUES)
 
 
 def _int(s: str) -> int:
@@ -130,20 +126,15 @@ _HIJRI_NAMES: dict[int, tuple[str, ...]] = {
     11: ("ذو القعدة", "ذي القعدة", "ذو القعده", "ذي القعده", "ذوالقعدة"),
     12: ("ذو الحجة", "ذي الحجة", "ذو الحجه", "ذي الحجه", "ذوالحجة"),
 }  # fmt: skip
-_GREG_KEY = {_fold(n): m for m, names in _GREG_NAMES.items() for n in names}
-_HIJRI_KEY = {_fold(n): m for m, names in _HIJRI_NAMES.items() for n in names}
+_GREG_KEY = {fold_loose(n): m for m, names in _GREG_NAMES.items() for n in names}
+_HIJRI_KEY = {fold_loose(n): m for m, names in _HIJRI_NAMES.items() for n in names}
 # Month names that are also ordinary words or names: alone (no day/year) they need شهر or a modifier.
-_AMBIGUOUS_MONTHS = {_fold(n) for n in ("آب", "اب", "شباط", "نيسان", "ماي", "أوت", "اوت", "جوان")}
+_AMBIGUOUS_MONTHS = {fold_loose(n) for n in ("آب", "اب", "شباط", "نيسان", "ماي", "أوت", "اوت", "جوان")}
 
 
 def _alternation(names: list[str]) -> str:
     """A regex alternation of month names: alef/hamza, ta marbuta and inner spaces made loose."""
-    out = set()
-    for n in names:
-        p = regex.escape(n).replace("\\ ", " ")
-        p = regex.sub("[اأإآ]", "[اأإآ]", p).replace("ة", "[ةه]").replace("ى", "[ىي]").replace(" ", r"\s*")
-        out.add(p)
-    return "|".join(sorted(out, key=len, reverse=True))
+    return loose_alternation(names, SPELLING_VARIANTS, space=r"\s*")
 
 
 _GMONTH = _alternation([n for names in _GREG_NAMES.values() for n in names])
@@ -158,7 +149,7 @@ for _i in range(1, 10):
     _ORDINALS[f"{_UNITS[_i]} عشر"] = 10 + _i
     _ORDINALS[f"{_UNITS[_i]} والعشرين"] = 20 + _i
 _ORDINALS["الحادي والثلاثين"] = 31
-_ORDINAL_KEY = {_fold(k): v for k, v in _ORDINALS.items()}
+_ORDINAL_KEY = {fold_loose(k): v for k, v in _ORDINALS.items()}
 _ORDINAL = "|".join(
     sorted((regex.escape(k).replace("\\ ", r"\s+") for k in _ORDINALS), key=len, reverse=True)
 )
@@ -362,7 +353,7 @@ def _closest_year(pub: date, make: object, mode: str) -> date | None:
 def _mode(mod: str | None) -> str:
     if not mod:
         return "near"
-    f = _fold(mod)
+    f = fold_loose(mod)
     if f.startswith(("المقبل", "القادم")):
         return "future"
     if f.startswith(("الماضي", "المنصرم", "الفائت", "السابق")):
@@ -376,7 +367,7 @@ _PAIR_SEPARATOR = regex.compile(r"\s*[/(\\]\s*")
 def _month_of(name: str, keys: dict[str, int]) -> int | None:
     """The month of a (possibly paired: ``آب/أغسطس``) month name; the first name wins."""
     first = _PAIR_SEPARATOR.split(name, maxsplit=1)[0]
-    return keys.get(_fold(first))
+    return keys.get(fold_loose(first))
 
 
 def _day_value(d: date | None) -> tuple[str | None, str]:
@@ -404,7 +395,7 @@ def _resolve_num(m: regex.Match[str]) -> _Result:
 
 def _resolve_hday(m: regex.Match[str], pub: date | None) -> _Result:
     mo = _month_of(m.group("h_m"), _HIJRI_KEY)
-    d = _int(m.group("h_d")) if m.group("h_d") else _ORDINAL_KEY.get(_fold(m.group("h_o")))
+    d = _int(m.group("h_d")) if m.group("h_d") else _ORDINAL_KEY.get(fold_loose(m.group("h_o")))
     if mo is None or d is None:
         return None
     if m.group("h_y"):
@@ -419,7 +410,7 @@ def _resolve_hday(m: regex.Match[str], pub: date | None) -> _Result:
 
 def _resolve_gday(m: regex.Match[str], pub: date | None) -> _Result:
     mo = _month_of(m.group("g_m"), _GREG_KEY)
-    d = _int(m.group("g_d")) if m.group("g_d") else _ORDINAL_KEY.get(_fold(m.group("g_o") or ""))
+    d = _int(m.group("g_d")) if m.group("g_d") else _ORDINAL_KEY.get(fold_loose(m.group("g_o") or ""))
     if mo is None or d is None or not 1 <= d <= 31:
         return None
     if m.group("g_y"):
@@ -452,7 +443,7 @@ def _resolve_month(mo: int, mod: str | None, pub: date | None) -> _Result:
 
 
 def _resolve_rel(m: regex.Match[str], pub: date | None) -> _Result:
-    unit = _fold(m.group("r_u"))
+    unit = fold_loose(m.group("r_u"))
     mod = m.group("r_m")
     if "اسبوع" in unit:
         gran = "week"
@@ -488,10 +479,10 @@ _COUNT_KEY = {"ثلاث": 3, "اربع": 4, "خمس": 5, "ست": 6, "سبع": 7,
 
 def _resolve_dur(m: regex.Match[str], pub: date | None) -> _Result:
     unit = next(g for g in ("du_d", "du_w", "du_m", "du_y") if m.group(g))
-    word = _fold(m.group(unit))
+    word = fold_loose(m.group(unit))
     raw_n = m.group("du_n")
     if raw_n:
-        f = _fold(raw_n)
+        f = fold_loose(raw_n)
         n = _int(f) if f[0].isdigit() else _COUNT_KEY.get(f.rstrip("ه"), 0)
         if n == 0:
             return None
@@ -539,7 +530,7 @@ def _resolve_day(m: regex.Match[str], pub: date | None) -> _Result:
 
 def _resolve_wd(m: regex.Match[str], pub: date | None) -> _Result:
     text = m.string
-    name = _fold(m.group("w_n"))
+    name = fold_loose(m.group("w_n"))
     wd = _WEEKDAYS.get(name if name != "الثلاثا" else "الثلاثاء")
     if wd is None:
         return None
@@ -565,7 +556,7 @@ def _resolve_bmon(m: regex.Match[str], pub: date | None) -> _Result:
     name = m.group("b_m") or m.group("b_m2")
     mod = m.group("b_mod") or m.group("b_mod2")
     first = _PAIR_SEPARATOR.split(name, maxsplit=1)[0]
-    if _fold(first) in _AMBIGUOUS_MONTHS and name == first and not (m.group("b_s") or mod):
+    if fold_loose(first) in _AMBIGUOUS_MONTHS and name == first and not (m.group("b_s") or mod):
         return None
     mo = _month_of(name, _GREG_KEY)
     if mo is None:
@@ -582,7 +573,7 @@ def _resolve(m: regex.Match[str], pub: date | None, kind: str) -> _Result:
     if kind == "hday":
         if (
             m.group("h_y") is None
-            and _fold(m.group("h_m")) in ("صفر", "رجب")
+            and fold_loose(m.group("h_m")) in ("صفر", "رجب")
             and not _ENDS_WITH_HMARK.search(m.group("hday"))
         ):
             return None  # "3 صفر" is a score, "رجب" a name
@@ -747,13 +738,6 @@ def _triggers(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _spellings(word: str) -> set[str]:
-    """``word`` in every spelling _alternation lets a month name take (alef/hamza, ta marbuta, alef
-    maqsura)."""
-    loose = {"ا": "اأإآ", "أ": "اأإآ", "إ": "اأإآ", "آ": "اأإآ", "ة": "ةه", "ى": "ىي"}
-    return {"".join(p) for p in itertools.product(*(loose.get(c, c) for c in word))}
-
-
 # Cheap stdlib tests of what a kind's body needs at its start (see _BODIES), so that a body that cannot
 # match at a trigger is not tried there: it would fail, so no result changes. Most triggers are no date
 # (counts and amounts, «العام» as "general", «بعد أن»), and these spare them most of the slow patterns.
@@ -765,7 +749,7 @@ _MONTH_START = trie_pattern(
         s
         for names in (*_GREG_NAMES.values(), *_HIJRI_NAMES.values())
         for n in names
-        for s in _spellings(n.split()[0])
+        for s in spellings(n.split()[0], SPELLING_VARIANTS)
     }
 )
 # After a digit: the digits, then after spaces a separator (num), or a month name, maybe after «من» and

@@ -29,8 +29,9 @@ class Place:
 
 
 @functools.cache
-def _table() -> dict[str, Place]:
-    """Load the TSV once per process; about 11k rows, a few milliseconds."""
+def places_by_key() -> dict[str, Place]:
+    """Every place by its matching key (``match_key`` of the Arabic name). Loaded once per process from
+    the TSV; about 11k rows, a few milliseconds."""
     text = resources.files("khabar").joinpath("data/places_ar.tsv").read_text(encoding="utf-8")
     table: dict[str, Place] = {}
     for line in text.splitlines()[1:]:
@@ -52,7 +53,7 @@ def lookup_place(name: str) -> Place | None:
     key = match_key(name).strip(_STRIP)
     if not key:
         return None
-    table = _table()
+    table = places_by_key()
     place = table.get(key)
     if place is not None:
         return place

@@ -25,15 +25,13 @@ a year or day next to a month name (``فبراير 2022``, ``11 أغسطس``, ``
 
 from __future__ import annotations
 
-import functools
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
 
-from khabar.text.trie import trie_pattern
+from khabar.text.patterns import DIGIT_VALUES, FOLDED_VARIANTS, fold_loose, spellings, trie_pattern
 
 __all__ = ["NumberMatch", "find_numbers"]
 
@@ -49,38 +47,14 @@ class NumberMatch:
     unit: str | None
 
 
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
-_MARKS = regex.compile(r"[\u064B-\u065F\u0670]")
-_SPACES = regex.compile(r"\s+")
-_DIGITS = str.maketrans(
-    {
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
-        "٬": "",
-        ",": "",
-        "٫": ".",
-    }
-)
-
-
-@functools.lru_cache(maxsize=4096)  # the words folded are few: number words, currencies
-def _fold(s: str) -> str:
-    return _SPACES.sub(" ", _MARKS.sub("", s).translate(_FOLD)).strip()
+_DIGITS = str.maketrans({**DIGIT_VALUES, "٬": "", ",": "", "٫": "."})
 
 
 def _loose(words: Iterable[str]) -> str:
-    """A regex for folded words: alef/hamza, ta marbuta, ya/alef maqsura and spaces loosened. One
-    alternation per shared prefix (a trie: far fewer branches to try than one per word), longer
-    words first as with an alternation sorted by length. (Folded words differ in letters the
-    loosening keeps apart, so branches stay exclusive.)"""
-    p = trie_pattern(words)
-    return (
-        p.replace("\\ ", " ")
-        .replace("ا", "[اأإآ]")
-        .replace("ه", "[ةه]")
-        .replace("ي", "[يى]")
-        .replace(" ", r"\s+")
-    )
+    """A regex for folded words (``fold_loose``): alef/hamza, ta marbuta, ya/alef maqsura and spaces
+    loosened, as a trie (folded words differ in letters the loosening keeps apart, so branches stay
+    exclusive)."""
+    return trie_pattern(words, variants=FOLDED_VARIANTS, space=r"\s+")
 
 
 # Cardinal words (folded) → value. Compound teens and hundreds are single entries.
@@ -197,8 +171,8 @@ _MAY_SKIP = re.compile(
     rf"{_D}{{1,4}}\s?[/\-.:]|{_D}{{4}}(?!{_D})|(?:الـ?\s*)?{_D}{{1,2}}\s*(?:من\s|شهر\s|{trie_pattern(_month_two_letters())})"
 )
 _PART_RE = regex.compile(rf"(?P<d>{_DIGIT_RE})|(?P<w>(?:{_WORD_RE})){_TANWEEN}|(?P<s>{_SCALE_RE}){_TANWEEN}")
-_WORD_KEY = {_fold(k): v for k, v in _WORDS.items()}
-_SCALE_KEY = {_fold(k): v for k, v in _SCALES.items()}
+_WORD_KEY = {fold_loose(k): v for k, v in _WORDS.items()}
+_SCALE_KEY = {fold_loose(k): v for k, v in _SCALES.items()}
 
 _CURRENCY_CODES: dict[str, tuple[str | None, dict[str, str]]] = {
     "ريال": ("SAR", {"سعودي": "SAR", "قطري": "QAR", "عماني": "OMR", "يمني": "YER", "ايراني": "IRR", "برازيلي": "BRL"}),
@@ -228,13 +202,13 @@ def _currency(cur: str, adj: str | None) -> tuple[str | None, bool]:
     """The ISO code for a currency word (and its adjective), and whether the adjective belongs to it."""
     if cur in _SYMBOLS:
         return _SYMBOLS[cur], False
-    f = _fold(cur)
+    f = fold_loose(cur)
     stem = "ين" if f == "ين" else next((s for p, s in _CURRENCY_STEMS if f.startswith(p)), None)
     if stem is None:
         return None, False
     default, by_adj = _CURRENCY_CODES[stem]
     if adj:
-        a = _fold(adj)
+        a = fold_loose(adj)
         for k, code in by_adj.items():
             if a == k or a.rstrip("ه") == k.rstrip("ه") or a == k + "ه" or a == k + "ا" or a == k + "ين":
                 return code, True
@@ -252,13 +226,13 @@ def _phrase_value(phrase: str) -> float | None:
             cur = (cur or 0.0) + float(p.group("d").translate(_DIGITS))
             seen = True
         elif p.group("w"):
-            v = _WORD_KEY.get(_fold(p.group("w")))
+            v = _WORD_KEY.get(fold_loose(p.group("w")))
             if v is None:
                 return None
             cur = (cur or 0.0) + v
             seen = True
         else:
-            scale = _SCALE_KEY.get(_fold(p.group("s")))
+            scale = _SCALE_KEY.get(fold_loose(p.group("s")))
             if scale is None:
                 return None
             val, kind = scale
@@ -274,13 +248,6 @@ def _phrase_value(phrase: str) -> float | None:
     return total + (cur or 0.0)
 
 
-def _spellings(word: str) -> set[str]:
-    """``word`` with each alef, ha and ya in every form the patterns accept (hamza, ta marbuta, alef
-    maqsura)."""
-    variants = {"ا": "اأإآ", "ه": "هة", "ي": "يى"}
-    return {"".join(p) for p in itertools.product(*(variants.get(c, c) for c in word))}
-
-
 def _opening_words() -> tuple[set[str], set[str]]:
     """How a number word can open: the whole first word of each number word and scale, and, where
     that word is shorter than three letters, the entry's first three letters with the space removed
@@ -290,9 +257,9 @@ def _opening_words() -> tuple[set[str], set[str]]:
     for w in (*_WORDS, *_SCALES):
         first = w.split(" ")[0]
         if len(first) >= 3:
-            words |= _spellings(first)
+            words |= spellings(first, FOLDED_VARIANTS)
         else:
-            heads |= _spellings(w.replace(" ", "")[:3])
+            heads |= spellings(w.replace(" ", "")[:3], FOLDED_VARIANTS)
     return words, heads
 
 

@@ -91,10 +91,10 @@ def default_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
     gazetteer and agency/outlet table. A one-word place is indexed with and without the article ``ال``
     (as ``lookup_place`` resolves it)."""
     from khabar.parse.agencies import ALL_SOURCES, agency_key
-    from khabar.parse.gazetteer import _table
+    from khabar.parse.gazetteer import places_by_key
 
     out: dict[tuple[str, ...], set[str]] = {}
-    for key, place in _table().items():
+    for key, place in places_by_key().items():
         words = key.split()
         if not words:
             continue
