@@ -6,7 +6,8 @@ says it applies (``new`` at ``start``, ``end - start == len(old)``, the line in 
 ``old`` must be what its reason could have removed (whitespace for ``whitespace``, an invisible
 character for ``invisible-char``, a copy of the kept paragraph for ``repeated-paragraph``, …),
 and the text rebuilt must match the record's ``input_hash`` (records of schema 1.0 have none:
-for them the checks above are all there is).
+for them the checks above are all there is, and repeats — found by matching key — are verified up to
+the matching key: a changed invisible character in a removed repeat goes unseen there).
 """
 
 from __future__ import annotations

@@ -8,13 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import khabar
 from khabar.cli import main
 from khabar.record import Article
 from khabar.restore import RestoreError, restore
+from khabar.text.keys import match_key
 
 # Every kind of edit the repair makes: a dateline, invisible characters, a Persian letter, doubled and
 # trailing whitespace, presentation forms, a lone surrogate, an empty line, a repeated paragraph, the
@@ -34,6 +35,8 @@ BODY = (
     f"{REPEATED}"
 )
 TITLE = "لقاء اليوم"
+# reasons whose removed text is checked against the kept copy by matching key, not character by character
+KEY_COMPARED = ("repeated-paragraph", "repeats-title", "repeated-body")
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +93,10 @@ def test_without_input_hash_checked_reasons_still_catch_a_changed_old(
     k = data.draw(st.sampled_from([i for i, e in enumerate(article.edits) if e.reason in checked]))
     edits = list(article.edits)
     edits[k] = _mutate_old(edits[k], data)
+    if edits[k].reason in KEY_COMPARED:
+        # repeats are found by matching key, so without input_hash a change the key ignores (an invisible
+        # character for a space, say) is not visible to the check: only key changes must be caught
+        assume(match_key(edits[k].old) != match_key(article.edits[k].old))
     with pytest.raises(RestoreError):
         restore(replace(article, edits=edits, input_hash=None))
 
