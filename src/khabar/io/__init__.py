@@ -6,7 +6,7 @@ reading goes on. Entry point: :func:`read_paths`.
 
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, RawRecord, Reader, ReadError, open_binary
 from khabar.io.csv import CsvReader
-from khabar.io.discover import READERS, SniffReader, StdinReader, iter_files, read_paths, reader_for
+from khabar.io.discover import StdinReader, iter_files, read_paths
 from khabar.io.encoding import (
     BinaryDataError,
     DecodeError,
@@ -16,11 +16,13 @@ from khabar.io.encoding import (
 )
 from khabar.io.jsonl import JsonLinesReader, JsonReader
 from khabar.io.parquet import ParquetReader
+from khabar.io.registry import FORMATS, READERS, SniffReader, reader_for
 from khabar.io.txt import TxtReader
 from khabar.io.zipfile import ZipReader
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
+    "FORMATS",
     "READERS",
     "BinaryDataError",
     "CsvReader",

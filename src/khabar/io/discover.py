@@ -1,9 +1,10 @@
 """From user-given paths to a stream of records: files, directories, globs and ``-`` (stdin).
 
 Which reader reads a file is decided by its extension after stripping compression suffixes
-(``a.jsonl.gz`` -> JSON Lines). Files with an unknown or no extension are **sniffed**: if the first
-non-blank character is ``{`` or ``[`` they are read as JSON (array, object or JSON Lines), otherwise as
-one plain-text article.
+(``a.jsonl.gz`` -> JSON Lines), through :mod:`khabar.io.registry`. Files with an unknown or no extension
+are **sniffed**: if the first non-blank character is ``{`` or ``[`` they are read as JSON (array, object or
+JSON Lines), otherwise as one plain-text article. (``FORMATS``, ``READERS``, ``SniffReader`` and
+``reader_for`` are re-exported from the registry for callers that import them from here.)
 """
 
 from __future__ import annotations
@@ -26,12 +27,8 @@ from khabar.io.base import (
     stdin_binary,
     wrap_decompress,
 )
-from khabar.io.csv import CsvReader
-from khabar.io.encoding import bom_encoding, detect_utf16
-from khabar.io.jsonl import JsonLinesReader, JsonReader
-from khabar.io.parquet import ParquetReader
-from khabar.io.txt import TxtReader
-from khabar.io.zipfile import ZipReader
+from khabar.io.jsonl import JsonLinesReader
+from khabar.io.registry import FORMATS, READERS, SniffReader, first_char, reader_for
 
 __all__ = [
     "FORMATS",
@@ -46,42 +43,6 @@ __all__ = [
 
 STDIN = "-"
 STDIN_ORIGIN = "<stdin>"
-
-READERS: dict[str, type[Reader]] = {
-    ".txt": TxtReader,
-    ".jsonl": JsonLinesReader,
-    ".ndjson": JsonLinesReader,
-    ".json": JsonReader,
-    ".csv": CsvReader,
-    ".tsv": CsvReader,
-    ".parquet": ParquetReader,
-    ".zip": ZipReader,
-}
-
-# What --format accepts: "auto" decides by extension (files) or by content (stdin).
-FORMATS = ("auto", "txt", "jsonl", "json", "csv", "tsv", "parquet", "zip")
-
-
-def _first_char(head: bytes) -> str:
-    """The first non-blank character of a stream's head, whatever its Unicode encoding ('' if none)."""
-    found = bom_encoding(head)
-    encoding = found[0] if found else (detect_utf16(head) if b"\x00" in head else None)
-    text = head.decode(encoding or "latin-1", errors="ignore")
-    stripped = text.lstrip(" \t\r\n\ufeff")
-    return stripped[:1]
-
-
-class SniffReader(Reader):
-    """Files of unknown type: JSON if they start with ``{`` or ``[``, else one plain-text article."""
-
-    name = "sniff"
-
-    def read_stream(self, stream: BinaryIO, origin: str) -> Iterator[RawRecord | ReadError]:
-        head, buffered = sniff_stream(stream)
-        if _first_char(head) in ("{", "["):
-            yield from JsonReader(self.field_map, self.max_chars).read_stream(buffered, origin)
-        else:
-            yield from TxtReader(self.field_map, self.max_chars).read_stream(buffered, origin)
 
 
 class StdinReader(Reader):
@@ -113,7 +74,7 @@ class StdinReader(Reader):
             return "zip"
         if head.startswith(b"PAR1"):
             return "parquet"
-        first = _first_char(head)
+        first = first_char(head)
         if first == "{":
             return "jsonl"
         if first == "[":
@@ -124,17 +85,6 @@ class StdinReader(Reader):
             if len(names) >= 2 and any(name in names for name in self.field_map.text):
                 return fmt
         return "txt"
-
-
-def reader_for(
-    name: str, field_map: FieldMap | None = None, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "auto"
-) -> Reader:
-    """The reader for a file name, by extension after compression suffixes (SniffReader if unknown), or
-    for the format ``fmt`` when it is not ``auto``."""
-    suffix = format_suffix(name) if fmt == "auto" else "." + fmt
-    if suffix == ".tsv":
-        return CsvReader(field_map, max_chars, delimiter="\t")
-    return READERS.get(suffix, SniffReader)(field_map, max_chars)
 
 
 def _is_hidden(name: str) -> bool:
