@@ -14,8 +14,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import KW_ONLY, MISSING, Field, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -183,24 +185,26 @@ class Duplicate(_Record):
     similarity: float
 
 
-_SPAN_TYPES: dict[str, type[_Record]] = {
-    "entities": Entity,
-    "dates": DateMention,
-    "numbers": NumberMention,
-    "quotes": Quote,
-}
+# Field metadata: ``published`` is stored in Arrow as a timestamp plus the text as written.
+ARROW_TIMESTAMP = "khabar.arrow_timestamp"
 
 
 @dataclass(slots=True)
 class Article:
-    """A cleaned article. See the README's schema section for every field."""
+    """A cleaned article. See the README's schema section for every field.
+
+    The fields are declared in the order of the serialised forms (JSON keys, Arrow columns), which are
+    derived from them (:func:`record_columns`): a new field here is written, read and typed without any
+    other edit. All but ``id`` and ``paragraphs`` are keyword-only, so declaring ``paragraphs`` after
+    ``published`` leaves the constructor's positional arguments as they were."""
 
     id: str
+    source: str | None = field(default=None, kw_only=True)
+    url: str | None = field(default=None, kw_only=True)
+    title: str | None = field(default=None, kw_only=True)
+    published: str | None = field(default=None, kw_only=True, metadata={ARROW_TIMESTAMP: True})
     paragraphs: list[str]
-    source: str | None = None
-    url: str | None = None
-    title: str | None = None
-    published: str | None = None
+    _: KW_ONLY
     dateline: Dateline | None = None
     edits: list[Edit] = field(default_factory=list)
     # ``text_hash(input)``: lets ``restore`` prove that undoing the edits gave the input back
@@ -221,59 +225,26 @@ class Article:
         return "\n".join(self.paragraphs)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "source": self.source,
-            "url": self.url,
-            "title": self.title,
-            "published": self.published,
-            "paragraphs": list(self.paragraphs),
-            "dateline": self.dateline.to_dict() if self.dateline else None,
-            "edits": [e.to_dict() for e in self.edits],
-            "input_hash": self.input_hash,
-            "stats": {k: dict(v) for k, v in self.stats.items()} or None,
-            "entities": [e.to_dict() for e in self.entities],
-            "dates": [e.to_dict() for e in self.dates],
-            "numbers": [e.to_dict() for e in self.numbers],
-            "quotes": [e.to_dict() for e in self.quotes],
-            "duplicate": self.duplicate.to_dict() if self.duplicate else None,
-            "story": self.story,
-            "meta": [{"key": k, "value": v} for k, v in self.meta.items()],
-            "schema": self.schema,
-        }
+        return {c.name: c.to_json(getattr(self, c.name)) for c in record_columns(type(self))}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Article:
+    def from_dict(cls, d: dict[str, Any]) -> Self:
         schema = str(d.get("schema", SCHEMA_VERSION))
         if schema.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
             raise SchemaError(f"record schema {schema} is not readable by khabar schema {SCHEMA_VERSION}")
         if "id" not in d or "paragraphs" not in d:
             raise SchemaError("not a khabar record: needs 'id' and 'paragraphs'")
-        spans = {name: [kind.from_dict(x) for x in d.get(name) or []] for name, kind in _SPAN_TYPES.items()}
-        return cls(
-            id=d["id"],
-            paragraphs=list(d["paragraphs"]),
-            source=d.get("source"),
-            url=d.get("url"),
-            title=d.get("title"),
-            published=d.get("published"),
-            dateline=Dateline.from_dict(d["dateline"]) if d.get("dateline") else None,
-            edits=[Edit.from_dict(e) for e in d.get("edits") or []],
-            input_hash=d.get("input_hash"),
-            stats={k: _stats(v) for k, v in (d.get("stats") or {}).items()},
-            duplicate=Duplicate.from_dict(d["duplicate"]) if d.get("duplicate") else None,
-            story=d.get("story"),
-            meta=_meta(d.get("meta")),
-            schema=schema,
-            **spans,  # type: ignore[arg-type]
-        )
+        # a field absent from ``d`` takes its default (an older record, or one written without it)
+        values = {c.name: c.from_json(d[c.name]) for c in record_columns(cls) if c.name in d}
+        values["schema"] = schema
+        return cls(**values)
 
     def to_json(self) -> str:
         """One line of JSON; keys in schema order, non-ASCII kept as is, so output is byte-stable."""
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, line: str) -> Article:
+    def from_json(cls, line: str) -> Self:
         return cls.from_dict(json.loads(line))
 
 
@@ -298,59 +269,135 @@ def _meta(value: Any) -> dict[str, str]:
 # ``published_text`` the string as in JSON, so the round trip stays exact.
 
 
-def _struct(*cols: tuple[str, pa.DataType]) -> pa.StructType:
-    return pa.struct([pa.field(n, t) for n, t in cols])
-
-
 _S, _I, _F = pa.string(), pa.int64(), pa.float64()
+_ARROW_SCALARS: dict[Any, pa.DataType] = {str: _S, int: _I, float: _F}
 
-EDIT_TYPE = _struct(
-    ("op", _S), ("reason", _S), ("line", _I), ("old", _S), ("new", _S), ("start", _I), ("end", _I),
-    ("kept_line", _I), ("kept", _I), ("field", _S),
-)  # fmt: skip
-DATELINE_TYPE = _struct(
-    ("raw", _S), ("place", _S), ("place_en", _S), ("country", _S), ("agency", _S), ("agency_en", _S),
-    ("agency_kind", _S), ("date", _S), ("byline", _S), ("position", _S),
-)  # fmt: skip
-ENTITY_TYPE = _struct(
-    ("type", _S), ("text", _S), ("para", _I), ("start", _I), ("end", _I), ("canonical", _S),
-    ("name_en", _S), ("country", _S),
-)  # fmt: skip
-DATE_TYPE = _struct(
-    ("text", _S), ("para", _I), ("start", _I), ("end", _I), ("value", _S), ("granularity", _S)
-)
-NUMBER_TYPE = _struct(("text", _S), ("para", _I), ("start", _I), ("end", _I), ("value", _F), ("unit", _S))
-QUOTE_TYPE = _struct(
-    ("text", _S), ("para", _I), ("start", _I), ("end", _I), ("speaker", _S), ("speaker_entity", _I)
-)
-DUPLICATE_TYPE = _struct(("of", _S), ("kind", _S), ("similarity", _F))
-STATS_TYPE = _struct(*[(n, _I if n in STAT_COUNTS else _F) for n in STAT_NAMES])
-META_TYPE = pa.list_(_struct(("key", _S), ("value", _S)))
 
-ARROW_SCHEMA = pa.schema(
-    [
-        pa.field("id", _S, nullable=False),
-        pa.field("source", _S),
-        pa.field("url", _S),
-        pa.field("title", _S),
-        pa.field("published", pa.timestamp("us")),
-        pa.field("published_text", _S),
-        pa.field("paragraphs", pa.list_(_S)),
-        pa.field("dateline", DATELINE_TYPE),
-        pa.field("edits", pa.list_(EDIT_TYPE)),
-        pa.field("input_hash", _S),
-        pa.field("stats", _struct(("before", STATS_TYPE), ("after", STATS_TYPE))),
-        pa.field("entities", pa.list_(ENTITY_TYPE)),
-        pa.field("dates", pa.list_(DATE_TYPE)),
-        pa.field("numbers", pa.list_(NUMBER_TYPE)),
-        pa.field("quotes", pa.list_(QUOTE_TYPE)),
-        pa.field("duplicate", DUPLICATE_TYPE),
-        pa.field("story", _S),
-        pa.field("meta", META_TYPE),
-        pa.field("schema", _S),
-    ],
-    metadata={"khabar.schema": SCHEMA_VERSION},
-)
+def _optional(hint: Any) -> Any:
+    """``X`` for ``X | None``, else the hint itself."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return inner
+    return hint
+
+
+def record_struct(cls: type[_Record]) -> pa.StructType:
+    """The Arrow struct of a small record, from its fields' types (all scalars: str, int, float)."""
+    hints = typing.get_type_hints(cls)
+    return pa.struct([pa.field(f.name, _ARROW_SCALARS[_optional(hints[f.name])]) for f in fields(cls)])
+
+
+EDIT_TYPE = record_struct(Edit)
+DATELINE_TYPE = record_struct(Dateline)
+ENTITY_TYPE = record_struct(Entity)
+DATE_TYPE = record_struct(DateMention)
+NUMBER_TYPE = record_struct(NumberMention)
+QUOTE_TYPE = record_struct(Quote)
+DUPLICATE_TYPE = record_struct(Duplicate)
+STATS_TYPE = pa.struct([pa.field(n, _I if n in STAT_COUNTS else _F) for n in STAT_NAMES])
+META_TYPE = pa.list_(pa.struct([pa.field("key", _S), pa.field("value", _S)]))
+
+
+def _timestamp(published: str | None) -> datetime | None:
+    """``published`` as a timestamp for the Arrow form; ``None`` when it is not ISO 8601."""
+    if not published:
+        return None
+    try:
+        t = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """How one Article field is written and read: its JSON value both ways, and its Arrow column(s) with
+    the value of each (``published`` has two: the timestamp and ``published_text``)."""
+
+    name: str
+    to_json: Callable[[Any], Any]
+    from_json: Callable[[Any], Any]
+    arrow_fields: tuple[pa.Field, ...]
+    to_arrow: Callable[[Any], tuple[Any, ...]]
+
+
+def _column(f: Field[Any], hint: Any) -> Column:
+    """The column of one Article field, by its type: a scalar, a list of strings, a small record (or
+    ``None``), a list of small records, ``meta`` (``dict[str, str]``, key/value pairs in both forms, the
+    layout of an Arrow map, which ``datasets`` cannot load) or ``stats`` (before/after metrics)."""
+    inner = _optional(hint)
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    name = f.name
+    if f.metadata.get(ARROW_TIMESTAMP):
+        # an offset converted to UTC, naive times as they are; the text as in JSON keeps the round trip exact
+        fields_ = (pa.field(name, pa.timestamp("us")), pa.field(f"{name}_text", _S))
+        return Column(name, _same, _same, fields_, lambda v: (_timestamp(v), v))
+    if inner in _ARROW_SCALARS:
+        # a record always has its required scalars (the id): the only non-nullable column
+        required = f.default is MISSING and f.default_factory is MISSING
+        arrow = (pa.field(name, _ARROW_SCALARS[inner], nullable=not required),)
+        return Column(name, _same, _same, arrow, lambda v: (v,))
+    if isinstance(inner, type) and issubclass(inner, _Record):
+        kind = inner
+        return Column(
+            name,
+            lambda v: v.to_dict() if v else None,
+            lambda v: kind.from_dict(v) if v else None,
+            (pa.field(name, record_struct(kind)),),
+            lambda v: (v.to_dict() if v else None,),
+        )
+    if origin is list and args == (str,):
+        return Column(name, list, list, (pa.field(name, pa.list_(_S)),), lambda v: (v,))
+    if origin is list and issubclass(args[0], _Record):
+        kind = args[0]
+
+        def items_to_json(v: list[_Record]) -> list[dict[str, Any]]:
+            return [x.to_dict() for x in v]
+
+        return Column(
+            name,
+            items_to_json,
+            lambda v: [kind.from_dict(x) for x in v or []],
+            (pa.field(name, pa.list_(record_struct(kind))),),
+            lambda v: (items_to_json(v),),
+        )
+    if origin is dict and args == (str, str):
+
+        def pairs(v: dict[str, str]) -> list[dict[str, str]]:
+            return [{"key": k, "value": x} for k, x in v.items()]
+
+        return Column(name, pairs, _meta, (pa.field(name, META_TYPE),), lambda v: (pairs(v),))
+    if origin is dict and args == (str, dict[str, float]):
+        # null when there are none, so loaders see one struct type whether or not stats were kept
+        arrow = (pa.field(name, pa.struct([pa.field("before", STATS_TYPE), pa.field("after", STATS_TYPE)])),)
+        return Column(
+            name,
+            lambda v: {k: dict(x) for k, x in v.items()} or None,
+            lambda v: {k: _stats(x) for k, x in (v or {}).items()},
+            arrow,
+            lambda v: ({k: v[k] for k in ("before", "after")} if v else None,),
+        )
+    raise TypeError(f"{name}: no serialised form for the type {hint}")
+
+
+@functools.cache
+def record_columns(cls: type[Article]) -> tuple[Column, ...]:
+    """The columns of an Article (class), in field order: the one place the record's fields are listed."""
+    hints = typing.get_type_hints(cls)
+    return tuple(_column(f, hints[f.name]) for f in fields(cls))
+
+
+def arrow_schema(cls: type[Article]) -> pa.Schema:
+    """The Arrow schema of an Article (class): each field's column(s), in field order."""
+    columns = [arrow for column in record_columns(cls) for arrow in column.arrow_fields]
+    return pa.schema(columns, metadata={"khabar.schema": SCHEMA_VERSION})
+
+
+ARROW_SCHEMA = arrow_schema(Article)
 
 
 # The JSON Lines form's types as an Arrow schema: loaders that infer types from the data (a column that
@@ -366,48 +413,21 @@ JSON_ARROW_SCHEMA = pa.schema(
 )
 
 
-def _timestamp(published: str | None) -> datetime | None:
-    """``published`` as a timestamp for the Arrow form; ``None`` when it is not ISO 8601."""
-    if not published:
-        return None
-    try:
-        t = datetime.fromisoformat(published)
-    except ValueError:
-        return None
-    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
+def arrow_row(a: Article) -> dict[str, Any]:
+    """One Article as a row of its Arrow schema."""
+    columns = record_columns(type(a))
+    values = [value for column in columns for value in column.to_arrow(getattr(a, column.name))]
+    return dict(zip(_arrow_names(type(a)), values, strict=True))
 
 
-def _full(obj: _Record | None) -> dict[str, Any] | None:
-    return None if obj is None else {name: getattr(obj, name) for name in _field_names(type(obj))}
-
-
-def _arrow_row(a: Article) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "source": a.source,
-        "url": a.url,
-        "title": a.title,
-        "published": _timestamp(a.published),
-        "published_text": a.published,
-        "paragraphs": a.paragraphs,
-        "dateline": _full(a.dateline),
-        "edits": [e.to_dict() for e in a.edits],
-        "input_hash": a.input_hash,
-        "stats": {k: a.stats[k] for k in ("before", "after")} if a.stats else None,
-        "entities": [_full(e) for e in a.entities],
-        "dates": [_full(e) for e in a.dates],
-        "numbers": [_full(e) for e in a.numbers],
-        "quotes": [_full(e) for e in a.quotes],
-        "duplicate": _full(a.duplicate),
-        "story": a.story,
-        "meta": [{"key": k, "value": v} for k, v in a.meta.items()],
-        "schema": a.schema,
-    }
+@functools.cache
+def _arrow_names(cls: type[Article]) -> tuple[str, ...]:
+    return tuple(f.name for column in record_columns(cls) for f in column.arrow_fields)
 
 
 def to_arrow(articles: Iterable[Article]) -> pa.Table:
     """Articles as an Arrow table in ``ARROW_SCHEMA``."""
-    return pa.Table.from_pylist([_arrow_row(a) for a in articles], schema=ARROW_SCHEMA)
+    return pa.Table.from_pylist([arrow_row(a) for a in articles], schema=ARROW_SCHEMA)
 
 
 def from_arrow(table: pa.Table | pa.RecordBatch) -> Iterator[Article]:
