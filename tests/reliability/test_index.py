@@ -550,7 +550,7 @@ def test_spool_is_gone_whatever_ends_the_run(
 ) -> None:
     import gzip
 
-    src = _synthetic_records(tmp_path / "b.jsonl", 400, 0, corpus[0])
+    src = _synthetic_records(tmp_path / "b.jsonl", 4000, 0, corpus[0])  # long enough to interrupt under load
     gz = tmp_path / "b.jsonl.gz"  # compressed records are spooled for pass 2
     gz.write_bytes(gzip.compress(Path(src).read_bytes()))
     tmp = tmp_path / "tmp"
