@@ -43,10 +43,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
-import synth  # noqa: E402
+import synth
+from _common import BENCH, REPO, VenvError
+from _common import ensure_venv as _ensure_venv
 
 PY = sys.executable
 DT_VENV = BENCH / ".venv-datatrove"
@@ -254,21 +253,10 @@ def false_merges(labels: list[dict[str, str]], pred: dict[str, str]) -> int:
 
 def ensure_venv(venv: Path, pins: tuple[str, ...], probe: str, log: Any) -> Path | str:
     """The venv's python, installing pins when probe fails; or the reason it could not."""
-    py = venv / "bin" / "python"
     try:
-        if not py.exists():
-            log(f"creating {venv.relative_to(REPO)} ...")
-            subprocess.run([PY, "-m", "venv", str(venv)], check=True)
-        if subprocess.run([str(py), "-c", probe], capture_output=True).returncode != 0:
-            log(f"installing {' '.join(pins)} into {venv.relative_to(REPO)} ...")
-            r = subprocess.run(
-                [str(py), "-m", "pip", "install", "--quiet", *pins], capture_output=True, text=True
-            )
-            if r.returncode != 0:
-                return f"pip install {' '.join(pins)} failed: {r.stderr.strip()[-500:]}"
-    except (OSError, subprocess.CalledProcessError) as exc:
-        return f"venv setup failed: {exc}"
-    return py
+        return _ensure_venv(venv, pins, probe, log, shown=str(venv.relative_to(REPO)))
+    except VenvError as exc:
+        return str(exc)
 
 
 def run_khabar(records: Path, work: Path, workers: int) -> tuple[dict[str, Any], dict[str, str] | None]:

@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "benchmarks" / "data"
+from benchmarks._common import BENCH, shared_dir
+
+DATA = BENCH / "data"
 QUOTES = DATA / "quotes_dev.jsonl"
 QUOTES_TEST = DATA / "quotes_test.jsonl"  # held out from tuning; batches A and B, see its _meta lines
 DATES = DATA / "dates_labelled.jsonl"
@@ -49,12 +49,6 @@ class CorpusUnavailable(RuntimeError):
 
 class DevSetDrift(ValueError):
     """A referenced text is missing from the corpus or no longer matches its hash."""
-
-
-def shared_dir() -> Path:
-    """``$KHABAR_SHARED``, else ``<repo>/../shared`` (the folder holding ``data/``)."""
-    env = os.environ.get("KHABAR_SHARED")
-    return Path(env) if env else REPO.parent / "shared"
 
 
 def corpus_dir(shared: Path | None = None) -> Path:

@@ -16,22 +16,20 @@ import argparse
 import gc
 import json
 import math
-import os
 import random
 import sys
 import time
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
+from _common import BENCH, REPO, best_of, saudinewsnet_dir
 from khabar.dedup.minhash import MinHasher, jaccard, shingles, shingles_many, word_ngram_hashes
 from khabar.text.keys import match_key
 from khabar.text.tokens import WORD_RE
 
-REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "benchmarks" / "results" / "minhash.md"
+RESULTS = BENCH / "results" / "minhash.md"
 N = 5
 SEED = 1
 PERMS = (64, 112, 128)
@@ -47,8 +45,7 @@ except ImportError:  # measurement-only dependency
 
 
 def load_articles(limit: int) -> list[str]:
-    shared = Path(os.environ.get("KHABAR_SHARED", REPO.parent / "shared"))
-    folder = shared / "data" / "saudinewsnet"
+    folder = saudinewsnet_dir()
     zips = sorted(folder.glob("*.zip"))
     if not zips:
         sys.exit(f"SaudiNewsNet not found at {folder}: set KHABAR_SHARED to the shared/ folder. Skipping.")
@@ -72,12 +69,7 @@ def gram_strings(key: str) -> list[str]:
 
 def per_doc_us(fn: Callable[[], object], docs: int, repeat: int = 1) -> float:
     """Best-of-``repeat`` wall time of ``fn`` in µs per document."""
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best / docs * 1e6
+    return best_of(fn, repeat)[0] / docs * 1e6
 
 
 def make_pairs(keys: list[str], count: int, rng: random.Random) -> list[tuple[str, str]]:

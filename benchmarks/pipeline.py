@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
+from _common import best_of, saudinewsnet_dir, use_repo_src
+
+use_repo_src()
 
 import khabar  # noqa: E402
 from khabar.api import BATCH_SIZE, RefineRecord  # noqa: E402
@@ -35,7 +34,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=5000, help="articles to time (default 5000)")
     ap.add_argument("--repeat", type=int, default=3, help="steady-state passes, best kept (default 3)")
     args = ap.parse_args()
-    data = Path(os.environ.get("KHABAR_SHARED", REPO.parent / "shared")) / "data" / "saudinewsnet"
+    data = saudinewsnet_dir()
     if not data.is_dir():
         print(f"SaudiNewsNet not found at {data}: nothing to measure (set KHABAR_SHARED)")
         return 0
@@ -46,11 +45,7 @@ def main() -> int:
     khabar.refine(records[0].text, **kw[0])  # load models and tables outside the timings
 
     def timed(label: str, fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
-        seconds = float("inf")
-        for _ in range(repeat):
-            start = time.process_time()
-            out = fn()
-            seconds = min(seconds, time.process_time() - start)
+        seconds, out = best_of(fn, repeat, time.process_time)
         print(
             f"{label:<29} {len(records) / seconds:>8,.0f} articles/s   {seconds / len(records) * 1e3:6.2f} ms/article"
         )

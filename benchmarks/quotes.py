@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
-import time
 from pathlib import Path
 
 from khabar.enrich.quotes import find_quotes, find_quotes_in_article
@@ -46,10 +45,11 @@ from khabar.record import Entity
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: make ``benchmarks.devsets`` importable
     sys.path.insert(0, str(HERE.parent))
+from benchmarks._common import BENCH, best_of  # noqa: E402
 from benchmarks.devsets import QUOTES as DATA  # noqa: E402
 from benchmarks.devsets import CorpusUnavailable, load_quotes, load_quotes_test  # noqa: E402
 
-RESULTS = HERE / "results" / "quotes.md"
+RESULTS = BENCH / "results" / "quotes.md"
 _TRIM = " \t\n.،,؛:…\u00a0"
 
 
@@ -174,13 +174,13 @@ def speed(rows: list[dict], entities: list[list[Entity]] | None = None, repeat: 
     paras = [r["paragraph"] for r in rows]
     ents = entities if entities is not None else [None] * len(paras)
     predict(paras[0], ents[0])
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
+
+    def rounds() -> None:
         for _ in range(repeat):
             for p, e in zip(paras, ents, strict=True):
                 predict(p, e)
-        best = min(best, time.perf_counter() - t)
+
+    best, _ = best_of(rounds, 3)
     return 1000.0 * best / (repeat * len(paras))
 
 

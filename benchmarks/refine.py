@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(REPO / "src"))  # runnable from a fresh checkout without `pip install -e`
+from _common import BENCH, REPO, ensure_venv, saudinewsnet_dir, use_repo_src
+
+use_repo_src()
 
 import khabar  # noqa: E402
 from khabar.io.base import RawRecord, ReadError  # noqa: E402
@@ -85,10 +85,6 @@ REASON_GROUP = {
 
 # ---------------------------------------------------------------------------------------------
 # loading
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("KHABAR_SHARED", REPO.parent / "shared"))
 
 
 def load_records(data_dir: Path, limit: int | None) -> tuple[list[RawRecord], list[ReadError]]:
@@ -182,19 +178,11 @@ def time_khabar(records: list[RawRecord]) -> tuple[list[khabar.Article], Timing]
 
 def ensure_datatrove_venv(log: Callable[[str], None]) -> Path:
     """benchmarks/.venv-datatrove with the pinned packages; created or fixed up when needed."""
-    py = DT_VENV / "bin" / "python"
-    if not py.exists():
-        log(f"creating {DT_VENV} ...")
-        subprocess.run([sys.executable, "-m", "venv", str(DT_VENV)], check=True)
     probe = (
         "from importlib.metadata import version\n"
         "print(' '.join(p + '==' + version(p) for p in ('datatrove', 'spacy', 'regex')))"
     )
-    found = subprocess.run([str(py), "-c", probe], capture_output=True, text=True)
-    if found.returncode != 0 or found.stdout.split() != list(DT_PINS):
-        log(f"installing {' '.join(DT_PINS)} into {DT_VENV} ...")
-        subprocess.run([str(py), "-m", "pip", "install", "--quiet", *DT_PINS], check=True)
-    return py
+    return ensure_venv(DT_VENV, DT_PINS, probe, log)
 
 
 def time_datatrove(records: list[RawRecord], log: Callable[[str], None]) -> Timing:
@@ -681,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    data_dir = shared_dir() / "data" / "saudinewsnet"
+    data_dir = saudinewsnet_dir()
     if not data_dir.is_dir():
         print(
             f"SaudiNewsNet not found at {data_dir}: set KHABAR_SHARED to the shared/ folder. Nothing to do."

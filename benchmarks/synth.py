@@ -23,7 +23,6 @@ import argparse
 import heapq
 import json
 import math
-import os
 import random
 import re
 import sys
@@ -33,10 +32,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from _common import saudinewsnet_dir
 
 # transform name -> weight among copies. Orthographic variants are split so recall can be read
 # per kind; "orthography" applies all four at once.
@@ -108,17 +106,13 @@ _BUILTIN_TEXT = """
 BUILTIN_WORDS: list[str] = _BUILTIN_TEXT.split()
 
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("KHABAR_SHARED", REPO.parent / "shared"))
-
-
 _SENT_SPLIT = re.compile(r"(?<=[.!؟?])\s+")
 _WS = re.compile(r"\s+")
 
 
 def _load_saudinewsnet(limit_sentences: int) -> tuple[list[str], list[str]] | None:
     """Sentences and a frequent-word vocabulary from SaudiNewsNet, or None when absent."""
-    d = shared_dir() / "data" / "saudinewsnet"
+    d = saudinewsnet_dir()
     zips = sorted(d.glob("*.zip")) if d.is_dir() else []
     if not zips:
         return None
