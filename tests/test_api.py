@@ -1,4 +1,4 @@
-"""The batched refine path (``RefineRecord.batch``) behind ``khabar process``."""
+"""The batched refine path (``RefineRecord.batch``, the runner's ``StageChain``) behind ``khabar process``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 import khabar.enrich.stage as stage
-from khabar.api import RefineRecord, _Failed
+from khabar.api import RefineRecord
 from khabar.engine.local import ordered_map_batches
 from khabar.io.base import RawRecord, ReadError
-from khabar.pipeline import RefineJob
+from khabar.stages.runner import Failed
 
 
 def _records(seed_text: str) -> list[RawRecord | ReadError]:
@@ -26,7 +26,7 @@ def _records(seed_text: str) -> list[RawRecord | ReadError]:
 
 def test_batch_equals_one_record_at_a_time(seed_text: str) -> None:
     recs = _records(seed_text)
-    job = RefineRecord(RefineJob(published_default="2025-06-16"))
+    job = RefineRecord(published_default="2025-06-16")
     one_by_one = [job(r) for r in recs]
     assert job.batch(recs) == one_by_one
     assert list(ordered_map_batches(job.batch, recs, batch_size=3)) == one_by_one
@@ -37,16 +37,17 @@ def test_batch_equals_one_record_at_a_time(seed_text: str) -> None:
 def test_a_failing_article_fails_alone(seed_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     recs = [r for r in _records(seed_text) if isinstance(r, RawRecord)]
     bad = replace(recs[1], text=recs[1].text + "\nBOOM")
-    real = stage._layers
+    real = stage.NumbersStage.__call__
 
-    def layers(article, *args):  # type: ignore[no-untyped-def]
-        if any("BOOM" in p for p in article.paragraphs):
+    def numbers(self, articles):  # type: ignore[no-untyped-def]
+        if any("BOOM" in p for a in articles for p in a.paragraphs):
             raise RuntimeError("boom")
-        return real(article, *args)
+        return real(self, articles)
 
-    monkeypatch.setattr(stage, "_layers", layers)
+    monkeypatch.setattr(stage.NumbersStage, "__call__", numbers)
     out = RefineRecord().batch([recs[0], bad, recs[2]])
-    assert isinstance(out[1], _Failed) and "boom" in out[1].reason and out[1].record == bad.origin_record
+    assert isinstance(out[1], Failed) and "boom" in out[1].reason and out[1].record == bad.origin_record
+    assert out[1].raw == bad.text
     assert out[0] == RefineRecord()(recs[0]) and out[2] == RefineRecord()(recs[2])
 
 

@@ -7,9 +7,10 @@
 True
 """
 
-from khabar.pipeline import refine, refine_many
+from khabar.pipeline import refine
 from khabar.record import SCHEMA_VERSION, Article, Dateline, Edit
 from khabar.restore import restore, restore_title
+from khabar.stages.runner import refine_many
 
 __version__ = "0.1.0"
 

@@ -20,11 +20,12 @@ from typing import Any
 from khabar import __version__
 from khabar.api import process
 from khabar.dedup.config import DedupConfig
-from khabar.enrich.stage import STAGES
+from khabar.engine import ENGINES, EngineError
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap
 from khabar.io.records import is_records_file, read_articles
 from khabar.record import Article
 from khabar.restore import RestoreError, restore
+from khabar.stages import REGISTRY
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 EXIT_CODES_HELP = (
@@ -140,6 +141,9 @@ def _input_kwargs(args: argparse.Namespace, console: Any) -> dict[str, Any]:
     return {
         "errors": args.errors,
         "workers": args.workers,
+        "engine": args.engine,
+        "ray_address": args.ray_address,
+        "stats": args.stats,
         "field_map": _field_map(args),
         "max_chars": args.max_chars,
         "input_format": args.input_format,
@@ -162,7 +166,8 @@ def _error_printer(args: argparse.Namespace, console: Any) -> Any:
 
 
 def _stages(args: argparse.Namespace) -> tuple[str, ...]:
-    return tuple(s for s in STAGES if not getattr(args, f"no_{s}", False))
+    """The optional stages not switched off by their ``--no-NAME`` flag."""
+    return tuple(s.name for s in REGISTRY if s.optional and not getattr(args, f"no_{s.name}", False))
 
 
 def _published(args: argparse.Namespace) -> str | None:
@@ -192,9 +197,11 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
 
     from khabar.dedup.index import DedupIndexError
     from khabar.dedup.run import dedup
+    from khabar.stages.runner import RunStats
 
     console = Console(stderr=True)
     _check_output(args)
+    run_stats = RunStats()
     try:
         with _progress(args, console, "reading") as tick:
             report = dedup(
@@ -205,11 +212,15 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
                 drop_duplicates=args.drop_duplicates,
                 report=args.report,
                 on_progress=tick,
+                run_stats=run_stats,
                 **_input_kwargs(args, console),
             )
     except DedupIndexError as exc:  # other settings, damaged, or locked: a clear message, exit 2
         raise UsageError(str(exc)) from None
-    return _finish(args, console, report)
+    code = _finish(args, console, report)
+    if not args.quiet:
+        console.print(run_stats.stages_text(), markup=False, highlight=False, soft_wrap=True)
+    return code
 
 
 def _load_for_show(
@@ -332,6 +343,25 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--workers", type=int, default=1, metavar="N", help="processes to work with (default 1)")
     p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="where the workers run: local (processes on this machine) or ray (Ray tasks; pip install "
+        "'khabar[ray]'); the output is the same byte for byte",
+    )
+    p.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="with --engine ray: the Ray cluster to run on (auto, or ray://HOST:10001; default: a local "
+        "Ray instance with --workers CPUs)",
+    )
+    p.add_argument(
+        "--stats",
+        metavar="FILE",
+        help="write the run's stats as JSON: records read, written, errors, and for each stage articles "
+        "in and out, failures and seconds (summed over workers)",
+    )
+    p.add_argument(
         "--max-chars",
         type=int,
         default=DEFAULT_MAX_CHARS,
@@ -375,13 +405,9 @@ def _input_options(p: argparse.ArgumentParser) -> None:
 
 def _enrich_options(p: argparse.ArgumentParser) -> None:
     e = p.add_argument_group("enrichment (all on by default)")
-    for stage, what in (
-        ("entities", "people, places and organisations"),
-        ("dates", "dates, relative ones resolved"),
-        ("numbers", "numbers, percentages and amounts"),
-        ("quotes", "quotes and their speakers"),
-    ):
-        e.add_argument(f"--no-{stage}", action="store_true", help=f"skip {what}")
+    for stage in REGISTRY:
+        if stage.optional:
+            e.add_argument(f"--no-{stage.name}", action="store_true", help=f"skip {stage.what}")
     e.add_argument(
         "--published",
         metavar="DATE",
@@ -485,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
     try:
         return int(args.func(args))
-    except UsageError as exc:
+    except (UsageError, EngineError) as exc:
         parser.error(str(exc))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

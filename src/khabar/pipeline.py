@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from khabar.engine.local import ordered_map_batches
-from khabar.enrich.stage import STAGES, enrich, enrich_many
+from khabar.enrich.stage import STAGES, enrich
 from khabar.parse.dateline import DatelineMatch, find_credit, find_dateline, find_field_dateline
 from khabar.record import Article, Dateline, Edit, text_hash
 from khabar.repair.repeats import find_doubled_body, is_verse, repeated_paragraphs
@@ -316,39 +315,19 @@ def _as_input(item: str | Mapping[str, Any] | Any) -> _Input:
 
 
 @dataclass(frozen=True, slots=True)
-class RefineJob:
-    """``refine`` with fixed options, picklable for worker processes."""
+class RepairStage:
+    """The first stage of every run: raw inputs (texts, dicts, reader records) to repaired, logged
+    articles with their dateline (``refine`` with no enrichment). The dateline is lifted between the
+    repair steps (see the module's docstring), so the ``dateline`` stage runs inside this one."""
 
-    stages: tuple[str, ...] = STAGES
-    published_default: str | None = None
+    name: ClassVar[str] = "repair"
+    about: ClassVar[str] = "display repair, repeated paragraphs and bodies removed, every edit logged"
+    needs: ClassVar[tuple[str, ...]] = ("text",)
+    provides: ClassVar[tuple[str, ...]] = ("paragraphs", "edits", "stats", "dateline")
 
-    def __call__(self, inp: _Input) -> Article:
-        return refine(inp.text, **inp.fields, stages=self.stages, published_default=self.published_default)
-
-    def batch(self, inputs: list[_Input]) -> list[Article]:
-        """``self`` over each input; the same articles, cheaper per article (``enrich_many``)."""
-        return self.enrich([self.repair(i) for i in inputs])
-
-    def repair(self, inp: _Input) -> Article:
-        """The first half of ``self``: repair, dateline and log, no enrichment."""
-        return refine(inp.text, **inp.fields, stages=(), published_default=self.published_default)
-
-    def enrich(self, articles: list[Article]) -> list[Article]:
-        """The second half of ``self``, for many repaired articles at once."""
-        return enrich_many(articles, self.stages, self.published_default) if self.stages else articles
-
-
-def refine_many(
-    items: Iterable[str | Mapping[str, Any] | Any],
-    *,
-    workers: int = 1,
-    batch_size: int = 32,
-    stages: Iterable[str] = STAGES,
-    published_default: str | None = None,
-) -> Iterator[Article]:
-    """Refine a stream of texts, dicts (``text``/``content`` plus metadata) or reader records.
-    Output order is input order whatever ``workers`` is, so runs are reproducible. Articles are enriched
-    ``batch_size`` at a time (the entity tagger is cheaper per article on many at once); a worker gets
-    one batch at a time."""
-    job = RefineJob(tuple(stages), published_default)
-    return ordered_map_batches(job.batch, map(_as_input, items), workers=workers, batch_size=batch_size)
+    def __call__(self, items: list[Any]) -> list[Article]:
+        out = []
+        for item in items:
+            inp = _as_input(item)
+            out.append(refine(inp.text, **inp.fields, stages=()))
+        return out

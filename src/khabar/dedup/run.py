@@ -1,12 +1,13 @@
 """``khabar dedup``: two streaming passes over the input.
 
-Pass 1 is the map: every article's features, on ``workers`` processes. An uncompressed khabar
-records file is cut into slices that the workers read and map themselves, so only features come
-back to the main process; other inputs are read here (raw ones refined and enriched first) and
-their records kept in a spool file for pass 2. The reduce clusters all features (with the
-index's, if any). Pass 2 streams the records again in the same order — records files re-read,
-the rest from the spool — and writes each with its ``story`` and ``duplicate``; the report is
-written last.
+Pass 1 is the map (``features``): every article's features, on the executor's workers
+(``khabar.engine``). An uncompressed khabar records file is cut into slices that the workers read
+and map themselves, so only features come back to the main process; other inputs are read here
+(raw ones through the stages, by the runner's ``iter_run``) and their records kept in a spool file
+for pass 2. The reduce (``clusters``) clusters all features (with the index's, if any). Pass 2
+(``annotate``) streams the records again in the same order — records files re-read, the rest from
+the spool — and writes each with its ``story`` and ``duplicate`` to a writer of ``khabar.io.writers``;
+the report is written last. Each step's counts and time go to ``--stats``.
 
 With an index, the reduce and pass 2 run inside the index's transaction (see ``dedup.index``):
 the batch is added only once its output is written, and a concurrent run on the same index waits
@@ -16,7 +17,6 @@ the run (an error, Ctrl-C, SIGTERM or kill -9).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -26,20 +26,19 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any, BinaryIO
 
-from khabar.api import BATCH_SIZE, RefineRecord, _Failed
 from khabar.dedup.cluster import Clusters, find_clusters
 from khabar.dedup.config import DedupConfig
 from khabar.dedup.features import DedupDoc, FeatureBatch, compute_features, empty_batch
 from khabar.dedup.index import DedupIndex
 from khabar.dedup.report import DedupReport
-from khabar.engine.local import ordered_map, ordered_map_batches
-from khabar.enrich.stage import STAGES
+from khabar.engine import Executor, make_executor
 from khabar.io.base import DEFAULT_MAX_CHARS, FieldMap, ReadError
 from khabar.io.discover import iter_files, read_paths
 from khabar.io.records import is_records_file, iter_record_dicts, parse_record_line
-from khabar.io.writers import ErrorWriter, ParquetWriter, open_text_out
-from khabar.pipeline import RefineJob
+from khabar.io.writers import default_errors_path, json_line, open_writer
 from khabar.record import Article
+from khabar.stages import OPTIONAL_STAGES, build_stages
+from khabar.stages.runner import ErrorReport, Failed, RunStats, StageStats, iter_run, write_stats
 
 BATCH = 2048
 
@@ -49,25 +48,21 @@ def iter_records(
     *,
     field_map: FieldMap | None,
     max_chars: int,
-    workers: int,
-    refine_record: RefineRecord | None = None,
+    executor: Executor,
+    stages: Sequence[Any],
     input_format: str = "auto",
-) -> Iterator[dict[str, Any] | ReadError | _Failed]:
-    """Every input record as a khabar record dict, in input order; raw inputs are refined (and
-    enriched) by ``refine_record``."""
-    refine_record = refine_record or RefineRecord()
+    stats: RunStats | None = None,
+) -> Iterator[dict[str, Any] | ReadError | Failed]:
+    """Every input record as a khabar record dict, in input order; raw inputs go through ``stages`` (the
+    runner's ``iter_run``)."""
     for item in iter_files(list(paths)):
         if isinstance(item, ReadError):
             yield item
         elif is_records_file(item):
             yield from iter_record_dicts(item)
         else:
-            for result in ordered_map_batches(
-                refine_record.batch,
-                read_paths([item], field_map, max_chars, input_format),
-                workers=workers,
-                batch_size=BATCH_SIZE,
-            ):
+            source = read_paths([item], field_map, max_chars, input_format)
+            for result in iter_run(source, stages, executor, stats=stats):
                 yield result.to_dict() if isinstance(result, Article) else result
 
 
@@ -155,25 +150,36 @@ def dedup(
     report: str | None = None,
     errors: str | None = None,
     workers: int = 1,
+    engine: str = "local",
+    ray_address: str | None = None,
     field_map: FieldMap | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
-    stages: Sequence[str] = STAGES,
+    stages: Sequence[str] = OPTIONAL_STAGES,
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     input_format: str = "auto",
+    stats: str | None = None,
+    run_stats: RunStats | None = None,
 ) -> DedupReport:
     """Deduplicate ``paths`` into ``output`` (JSON Lines, stdout when ``None``; Parquet for
-    ``.parquet``). See ``khabar dedup --help``."""
+    ``.parquet``). See ``khabar dedup --help``. The steps' stats (the stages raw inputs go through,
+    then ``features`` (map), ``clusters`` (reduce) and ``annotate``) go to ``stats`` as JSON and into
+    ``run_stats`` when given."""
     config = config or DedupConfig()
-    report_errors = on_error or (lambda msg: print(f"khabar: {msg}", file=sys.stderr))
-    from khabar.api import default_errors_path
+    run_stats = run_stats if run_stats is not None else RunStats()
+    chosen = build_stages(stages, published)  # an unknown stage fails before anything is opened
+    executor = make_executor(engine, workers, ray_address)
 
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     # opened first: a settings mismatch or a damaged index fails before the map
     store = DedupIndex(index, config, on_wait=_tell_waiting) if index else None
-    error_out = ErrorWriter(errors or default_errors_path(output))  # creates its file on a first error
+    # creates its file on a first error
+    failures = ErrorReport(
+        errors or default_errors_path(output),
+        on_error or (lambda msg: print(f"khabar: {msg}", file=sys.stderr)),
+    )
     try:
         # Anonymous (unlinked at once on POSIX, delete-on-close on Windows): nothing to clean up
         # after any ending, kill -9 included. Closed in the finally below.
@@ -181,26 +187,19 @@ def dedup(
     except BaseException:
         if store is not None:
             store.close()
+        failures.close()
         raise
-    n_errors = 0
 
-    def report_error(r: ReadError | _Failed) -> None:
-        nonlocal n_errors
-        n_errors += 1
-        where = r.file if r.record is None else f"{r.file}:{r.record}"
-        report_errors(f"{where}: {r.reason}")
-        error_out.write(r.file, r.record, r.reason, r.raw)
-
-    def spooled(stream: Iterator[dict[str, Any] | ReadError | _Failed]) -> Iterator[dict[str, Any]]:
+    def spooled(stream: Iterator[dict[str, Any] | ReadError | Failed]) -> Iterator[dict[str, Any]]:
         for r in stream:
             if isinstance(r, dict):
-                spool_file.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+                spool_file.write(json_line(r))
                 items[-1][2] += 1
                 if on_progress:  # records read (and refined) in pass 1, for the CLI's progress
                     on_progress(1)
                 yield r
             else:
-                report_error(r)
+                failures(r)
 
     # Pass 1, the map. Plain records files are cut into slices that the workers read and map
     # themselves (only features come back); other inputs are read here, refined when raw, and
@@ -208,19 +207,18 @@ def dedup(
     items: list[list[Any]] = []  # [path, read from the spool in pass 2, records spooled]
     pieces: list[FeatureBatch] = []
     try:
-        refine_record = RefineRecord(RefineJob(tuple(stages), published))
         job, shard_job = _FeatureJob(config), _ShardJob(config)
         for item in iter_files(list(paths)):
             if isinstance(item, ReadError):
-                report_error(item)
+                failures(item)
             elif _is_plain_records(item):
                 items.append([item, False, 0])
-                for batch, bad in ordered_map(shard_job, _shards(item), workers=workers, chunksize=1):
+                for batch, bad in executor.map(shard_job, _shards(item)):
                     pieces.append(batch)
                     if on_progress:
                         on_progress(len(batch))
                     for e in bad:
-                        report_error(e)
+                        failures(e)
             else:
                 items.append([item, True, 0])
                 records = spooled(
@@ -228,15 +226,17 @@ def dedup(
                         [item],
                         field_map=field_map,
                         max_chars=max_chars,
-                        workers=workers,
-                        refine_record=refine_record,
+                        executor=executor,
+                        stages=chosen,
                         input_format=input_format,
+                        stats=run_stats,
                     )
                 )
-                pieces += ordered_map(job, _batches(records, BATCH), workers=workers, chunksize=1)
+                pieces += executor.map(job, _batches(records, BATCH))
         new = FeatureBatch.concat(pieces, consume=True)
         spool_file.flush()
         times["map"] = time.perf_counter() - t0
+        run_stats.add_stages([StageStats("features", len(new), len(new), 0, times["map"])])
 
         t1 = time.perf_counter()
         combined, clusters, base = _cluster_against(store, new, config)
@@ -251,12 +251,15 @@ def dedup(
             canonical_ids[base:],
             clusters.duplicate[base:],
         )
+        run_stats.add_stages([StageStats("clusters", len(combined), rep.stories, 0, times["reduce"])])
         wanted_titles = {s["story"] for s in rep.largest}
         titles: dict[str, str | None] = {}
         second = _second_pass(items, spool_file)
-        writer = _DictWriter(output)
+        # as before the runner: any name but .parquet is JSON Lines here (the CLI checks extensions)
+        fmt = "parquet" if str(output or "").lower().endswith(".parquet") else "jsonl"
+        writer = open_writer(output, fmt, on_reject=failures.reject)
+        i = 0
         try:
-            i = 0
             for d in second:
                 if not isinstance(d, dict):
                     continue  # already reported in pass 1
@@ -269,26 +272,31 @@ def dedup(
                 d["story"] = canonical_ids[j]
                 if drop_duplicates and dup:
                     continue
-                writer.write(d)
+                writer.write_record(d)
                 rep.written += 1
         finally:
             writer.close()
+        rep.written -= failures.rejected
         for s in rep.largest:
             s["title"] = titles.get(s["story"])
         if store is not None:
             store.commit(new)  # only now: a run that fails before this leaves the index as it was
         times["write"] = time.perf_counter() - t2
+        run_stats.add_stages([StageStats("annotate", i, rep.written, failures.rejected, times["write"])])
         rep.edges, rep.candidates, rep.indexed_before = clusters.edges, clusters.candidates, base
         rep.seconds = {k: round(v, 3) for k, v in times.items()}
-        rep.errors = n_errors
+        rep.errors = failures.count
+        run_stats.read, run_stats.written, run_stats.errors = len(new), rep.written, rep.errors
         if report:
             rep.write(report)
+        if stats:
+            write_stats(stats, run_stats.as_dict())
         return rep
     finally:
         spool_file.close()
         if store is not None:
             store.close()  # rolls back (and unlocks) if the batch was not committed
-        error_out.close()
+        failures.close()
 
 
 def _tell_waiting(message: str) -> None:
@@ -313,33 +321,6 @@ def _second_pass(items: list[list[Any]], spool: BinaryIO) -> Iterator[dict[str, 
     spooled = (parse_record_line(line) for line in spool)  # lines this run wrote: all records
     for path, from_spool, count in items:
         yield from islice(spooled, count) if from_spool else iter_record_dicts(path)
-
-
-class _DictWriter:
-    """Record dicts to JSON Lines (keys kept in record order) or to Parquet."""
-
-    def __init__(self, output: str | None) -> None:
-        self.parquet = bool(output) and str(output).lower().endswith(".parquet")
-        if self.parquet:
-            self._pq = ParquetWriter(str(output))
-        else:
-            self._stdout = not output or output == "-"
-            self._out = open_text_out(output or "-")
-
-    def write(self, d: dict[str, Any]) -> None:
-        if self.parquet:
-            self._pq.write(Article.from_dict(d))
-        else:
-            self._out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
-
-    def close(self) -> None:
-        if self.parquet:
-            self._pq.close()
-        elif self._stdout:
-            self._out.flush()
-            self._out.detach()
-        else:
-            self._out.close()
 
 
 def dedup_articles(

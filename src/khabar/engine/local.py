@@ -1,4 +1,4 @@
-"""The local executor: a function mapped over a stream, in-process or on a pool of processes.
+"""The local executor: a function mapped over a stream on a pool of processes on this machine.
 
 Results always come back in input order, so the output of a run does not depend on the number
 of workers or on scheduling.
@@ -11,21 +11,43 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import TypeVar
 
+from khabar.engine.base import InProcessExecutor
+
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class LocalProcessExecutor:
+    """``map`` on ``workers`` spawned processes (``fn`` must be picklable: a module-level function
+    or a picklable object). Streams: at most a few items per worker are in flight at once, so a
+    stream of batches is never read ahead far. One worker runs in this process."""
+
+    def __init__(self, workers: int = 1, chunksize: int = 1) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.workers = workers
+        self.chunksize = chunksize
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        if self.workers <= 1:
+            yield from InProcessExecutor().map(fn, items)
+            return
+        # spawn, not fork: forking a process that holds threads (rich's progress, pyarrow) can deadlock.
+        with get_context("spawn").Pool(self.workers) as pool:
+            yield from pool.imap(fn, items, chunksize=self.chunksize)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of up to ``size`` items."""
+    it = iter(items)
+    return iter(lambda: list(islice(it, size)), [])
 
 
 def ordered_map(
     fn: Callable[[T], R], items: Iterable[T], workers: int = 1, chunksize: int = 64
 ) -> Iterator[R]:
-    """``map(fn, items)`` on ``workers`` processes (``fn`` must be picklable: a module-level
-    function). Streams: at most a few chunks per worker are in flight at once."""
-    if workers <= 1:
-        yield from map(fn, items)
-        return
-    # spawn, not fork: forking a process that holds threads (rich's progress, pyarrow) can deadlock.
-    with get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(fn, items, chunksize=chunksize)
+    """``map(fn, items)`` on ``workers`` processes, in input order."""
+    return LocalProcessExecutor(workers, chunksize).map(fn, items)
 
 
 def ordered_map_batches(
@@ -33,7 +55,5 @@ def ordered_map_batches(
 ) -> Iterator[R]:
     """``ordered_map`` for a function of a batch: ``fn`` gets consecutive lists of up to ``batch_size``
     items and returns one result per item, in order; the results are yielded one by one."""
-    it = iter(items)
-    batches = iter(lambda: list(islice(it, batch_size)), [])
-    for results in ordered_map(fn, batches, workers=workers, chunksize=1):
+    for results in LocalProcessExecutor(workers).map(fn, batched(items, batch_size)):
         yield from results

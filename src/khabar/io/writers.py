@@ -42,7 +42,11 @@ class OutputError(ValueError):
 
 
 class RecordWriter(Protocol):
+    """A sink of a run (``khabar.stages.runner.run``): articles, or record dicts as read from a records
+    file (``write_record``: JSON Lines keeps their keys as they are)."""
+
     def write(self, article: Article) -> None: ...
+    def write_record(self, record: dict[str, Any]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -55,6 +59,14 @@ def is_special_output(path: str | Path | None) -> bool:
         return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
     except OSError:
         return False
+
+
+def default_errors_path(output: str | Path | None) -> str | None:
+    """``OUT.errors.jsonl`` beside a file output; ``None`` (errors on stderr only) when the output is
+    stdout or a special file such as ``/dev/null``, so no stray file is left in the working directory."""
+    if output is None or is_special_output(output):
+        return None
+    return str(Path(output).with_suffix("")) + ".errors.jsonl"
 
 
 def output_format(path: str | Path | None, fmt: str | None = None) -> str:
@@ -147,6 +159,9 @@ class JsonlWriter:
     def write(self, article: Article) -> None:
         self._out.write(_utf8(article.to_json() + "\n"))
 
+    def write_record(self, record: dict[str, Any]) -> None:
+        self._out.write(json_line(record))
+
     def close(self) -> None:
         self._out.close()
 
@@ -169,6 +184,9 @@ class ParquetWriter:
         self._batch.append(article)
         if len(self._batch) >= self._batch_size:
             self._flush()
+
+    def write_record(self, record: dict[str, Any]) -> None:
+        self.write(Article.from_dict(record))
 
     def _flush(self) -> None:
         if not self._batch:
