@@ -195,8 +195,9 @@ class Article:
 
     The fields are declared in the order of the serialised forms (JSON keys, Arrow columns), which are
     derived from them (:func:`record_columns`): a new field here is written, read and typed without any
-    other edit. All but ``id`` and ``paragraphs`` are keyword-only, so declaring ``paragraphs`` after
-    ``published`` leaves the constructor's positional arguments as they were."""
+    other edit. All but ``id`` and ``paragraphs`` are keyword-only: ``paragraphs`` is declared after
+    ``published`` (its place in the record) and is still the second positional argument, and an old call
+    passing ``source`` by position fails instead of setting another field."""
 
     id: str
     source: str | None = field(default=None, kw_only=True)
