@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-import khabar.enrich.stage as stage
 from khabar.api import RefineRecord
 from khabar.engine.local import ordered_map_batches
 from khabar.io.base import RawRecord, ReadError
 from khabar.stages.runner import Failed
+from tests.stages.failing import numbers_fail_on
 
 
 def _records(seed_text: str) -> list[RawRecord | ReadError]:
@@ -37,14 +37,7 @@ def test_batch_equals_one_record_at_a_time(seed_text: str) -> None:
 def test_a_failing_article_fails_alone(seed_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     recs = [r for r in _records(seed_text) if isinstance(r, RawRecord)]
     bad = replace(recs[1], text=recs[1].text + "\nBOOM")
-    real = stage.NumbersStage.__call__
-
-    def numbers(self, articles):  # type: ignore[no-untyped-def]
-        if any("BOOM" in p for a in articles for p in a.paragraphs):
-            raise RuntimeError("boom")
-        return real(self, articles)
-
-    monkeypatch.setattr(stage.NumbersStage, "__call__", numbers)
+    numbers_fail_on(monkeypatch, "BOOM")
     out = RefineRecord().batch([recs[0], bad, recs[2]])
     assert isinstance(out[1], Failed) and "boom" in out[1].reason and out[1].record == bad.origin_record
     assert out[1].raw == bad.text

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 import khabar
-import khabar.enrich.stage as enrich_stage
 from khabar.cli import main
 from khabar.io.base import RawRecord, ReadError
 from khabar.io.writers import JsonlWriter
 from khabar.stages import OPTIONAL_STAGES, REGISTRY, build_stages
 from khabar.stages.runner import ErrorReport, RefineError, run
 from tests.conftest import SEED_PATH
+from tests.stages.failing import numbers_fail_on
 
 SRC = Path(khabar.__file__).parent
 
@@ -27,14 +27,7 @@ def _stage_counts(stats: dict) -> list[tuple[str, int, int, int]]:
 
 @pytest.fixture
 def numbers_fail_on_boom(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = enrich_stage.NumbersStage.__call__
-
-    def numbers(self, articles):  # type: ignore[no-untyped-def]
-        if any("BOOM" in p for a in articles for p in a.paragraphs):
-            raise RuntimeError("boom")
-        return real(self, articles)
-
-    monkeypatch.setattr(enrich_stage.NumbersStage, "__call__", numbers)
+    numbers_fail_on(monkeypatch, "BOOM")
 
 
 @pytest.mark.parametrize("command", ["process", "dedup"])
