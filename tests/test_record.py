@@ -95,6 +95,7 @@ articles = st.builds(
         st.none(), st.builds(Duplicate, of=st.text(max_size=8), kind=st.just("near"), similarity=floats)
     ),
     story=opt_text,
+    digest=st.one_of(st.none(), ints),
     meta=st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3),
 )
 
@@ -290,6 +291,7 @@ def test_arrow_schema_is_the_one_of_schema_1_1() -> None:
             pa.field("quotes", pa.list_(struct(*span, ("speaker", s), ("speaker_entity", i)))),
             pa.field("duplicate", struct(("of", s), ("kind", s), ("similarity", f))),
             pa.field("story", s),
+            pa.field("digest", i),
             pa.field("meta", pa.list_(struct(("key", s), ("value", s)))),
             pa.field("schema", s),
         ],
@@ -317,6 +319,7 @@ def test_json_form_of_a_full_record_is_unchanged() -> None:
         quotes=[Quote("q", 1, 0, 1, speaker="s", speaker_entity=0)],
         duplicate=Duplicate("b", "near", 0.9),
         story="b",
+        digest=3,
         meta={"k": "v"},
     )
     assert a.to_json() == (
@@ -330,14 +333,14 @@ def test_json_form_of_a_full_record_is_unchanged() -> None:
         '"أمس","para":1,"start":0,"end":3,"value":null,"granularity":null}],"numbers":[{"text":"3","para":1,'
         '"start":0,"end":1,"value":3.0,"unit":null}],"quotes":[{"text":"q","para":1,"start":0,"end":1,'
         '"speaker":"s","speaker_entity":0}],"duplicate":{"of":"b","kind":"near","similarity":0.9},'
-        '"story":"b","meta":[{"key":"k","value":"v"}],"schema":"1.1"}'
+        '"story":"b","digest":3,"meta":[{"key":"k","value":"v"}],"schema":"1.1"}'
     )
     assert Article.from_json(a.to_json()) == a
     bare = Article(id="b", paragraphs=[])
     assert bare.to_json() == (
         '{"id":"b","source":null,"url":null,"title":null,"published":null,"paragraphs":[],"dateline":null,'
         '"edits":[],"input_hash":null,"stats":null,"entities":[],"dates":[],"numbers":[],"quotes":[],'
-        '"duplicate":null,"story":null,"meta":[],"schema":"1.1"}'
+        '"duplicate":null,"story":null,"digest":null,"meta":[],"schema":"1.1"}'
     )
     (row,) = to_arrow([a]).to_pylist()
     assert row["published"].isoformat() == "2015-07-21T07:00:00" and row["published_text"] == a.published

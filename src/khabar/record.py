@@ -217,6 +217,9 @@ class Article:
     quotes: list[Quote] = field(default_factory=list)
     duplicate: Duplicate | None = None
     story: str | None = None
+    # set by dedup on an article that holds pieces of ≥ 2 unrelated articles (a roundup, a live page):
+    # how many; such a digest never joins the stories of its pieces
+    digest: int | None = None
     meta: dict[str, str] = field(default_factory=dict)
     schema: str = SCHEMA_VERSION
 

@@ -18,6 +18,7 @@ class DedupReport:
     written: int = 0
     errors: int = 0
     stories: int = 0
+    digests: int = 0  # articles holding pieces of ≥ 2 unrelated articles (never a bridge between them)
     by_kind: Counter[str] = field(default_factory=Counter)  # duplicates by kind
     story_sizes: Counter[int] = field(default_factory=Counter)  # size -> number of stories
     largest: list[dict[str, Any]] = field(default_factory=list)
@@ -36,8 +37,9 @@ class DedupReport:
         canonical_ids: list[str],
         duplicates: list[Duplicate | None],
         top: int = 10,
+        digests: int = 0,
     ) -> DedupReport:
-        r = cls(articles=len(ids))
+        r = cls(articles=len(ids), digests=digests)
         r.by_kind = Counter(d.kind for d in duplicates if d)
         members: dict[str, list[int]] = {}
         for i, c in enumerate(canonical_ids):
@@ -77,6 +79,7 @@ class DedupReport:
             "written": self.written,
             "errors": self.errors,
             "stories": self.stories,
+            "digests": self.digests,
             "duplicates": dict(sorted(self.by_kind.items())),
             "story_sizes": {str(k): v for k, v in sorted(self.story_sizes.items())},
             "largest_stories": self.largest,
@@ -95,6 +98,10 @@ class DedupReport:
             f"(exact {self.by_kind['exact']:,}, near {self.by_kind['near']:,}, contained {self.by_kind['contained']:,})"
             f"  written {self.written:,}"
         ]
+        if self.digests:
+            lines.append(
+                f"digests {self.digests:,} (articles holding pieces of unrelated articles; not merged)"
+            )
         if self.indexed_before:
             lines.append(f"deduplicated against {self.indexed_before:,} indexed articles")
         sizes = sorted(self.story_sizes.items())

@@ -26,6 +26,8 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any, BinaryIO
 
+import numpy as np
+
 from khabar.dedup.cluster import Clusters, find_clusters
 from khabar.dedup.config import DedupConfig
 from khabar.dedup.features import DedupDoc, FeatureBatch, compute_features, empty_batch
@@ -250,6 +252,7 @@ def dedup(
             {},
             canonical_ids[base:],
             clusters.duplicate[base:],
+            digests=int(np.count_nonzero(clusters.digest[base:])),
         )
         run_stats.add_stages([StageStats("clusters", len(combined), rep.stories, 0, times["reduce"])])
         wanted_titles = {s["story"] for s in rep.largest}
@@ -270,6 +273,7 @@ def dedup(
                 dup = clusters.duplicate[j]
                 d["duplicate"] = dup.to_dict() if dup else None
                 d["story"] = canonical_ids[j]
+                d["digest"] = int(clusters.digest[j]) or None
                 if drop_duplicates and dup:
                     continue
                 writer.write_record(d)
@@ -326,8 +330,8 @@ def _second_pass(items: list[list[Any]], spool: BinaryIO) -> Iterator[dict[str, 
 def dedup_articles(
     articles: Sequence[Article], config: DedupConfig | None = None, *, index: str | None = None
 ) -> list[Article]:
-    """The in-memory form of ``dedup``: the same articles, each annotated with ``story`` and
-    ``duplicate``, in the order given."""
+    """The in-memory form of ``dedup``: the same articles, each annotated with ``story``,
+    ``duplicate`` and ``digest``, in the order given."""
     config = config or DedupConfig()
     store = DedupIndex(index, config) if index else None
     try:
@@ -337,7 +341,12 @@ def dedup_articles(
         for i, a in enumerate(articles):
             j = base + i
             out.append(
-                replace(a, story=combined.ids[int(clusters.canonical[j])], duplicate=clusters.duplicate[j])
+                replace(
+                    a,
+                    story=combined.ids[int(clusters.canonical[j])],
+                    duplicate=clusters.duplicate[j],
+                    digest=int(clusters.digest[j]) or None,
+                )
             )
         if store is not None:
             store.commit(new)
