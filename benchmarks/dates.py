@@ -1,4 +1,4 @@
-"""Date extraction in context: khabar.parse.dates vs dateparser, on a hand-labelled set.
+"""Date extraction in context: khabar.enrich.dates vs dateparser, on a hand-labelled set.
 
 The set (``benchmarks/data/dates_labelled.jsonl``) holds sentences in Arabic news style, each with a
 publication date, one labelled expression and its expected ISO value and granularity. Most sentences
@@ -23,7 +23,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
 
-from khabar.parse.dates import find_dates
+from khabar.enrich.dates import find_dates
 
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script: make ``benchmarks.devsets`` importable

@@ -67,7 +67,7 @@ def test_month_names_pattern_is_the_same_whatever_the_hash_seed() -> None:
     """The month alternation was sorted by length only, from a set: its order among names of one length
     (which decides what matches first) changed with PYTHONHASHSEED from one run to the next."""
     code = (
-        "from khabar.parse import dates; import hashlib; "
+        "from khabar.enrich import dates; import hashlib; "
         "print(hashlib.sha1((dates._GMONTH + dates._HMONTH).encode()).hexdigest())"
     )
     runs = [  # seeds 0 and 1 gave two different orders before

@@ -76,7 +76,7 @@ class DatesStage:
     provides: ClassVar[tuple[str, ...]] = ("dates",)
 
     def __call__(self, articles: list[Article]) -> list[Article]:
-        from khabar.parse.dates import find_dates
+        from khabar.enrich.dates import find_dates
 
         out = []
         for article in articles:
@@ -100,7 +100,7 @@ class NumbersStage:
     provides: ClassVar[tuple[str, ...]] = ("numbers",)
 
     def __call__(self, articles: list[Article]) -> list[Article]:
-        from khabar.parse.numbers import find_numbers
+        from khabar.enrich.numbers import find_numbers
 
         return [
             replace(

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import khabar
-from khabar.parse.numbers import NumberMatch, find_numbers
+from khabar.enrich.numbers import NumberMatch, find_numbers
 
 
 def vals(text: str) -> list[tuple[str, float, str | None]]:
@@ -99,7 +99,7 @@ def _as_before(text: str) -> list[NumberMatch]:
 
     import regex
 
-    from khabar.parse import numbers as nu
+    from khabar.enrich import numbers as nu
     from khabar.text.patterns import fold_loose, trie_pattern
 
     def loose(word: str) -> str:

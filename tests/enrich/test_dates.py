@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import khabar
 from benchmarks import dates as bench
 from benchmarks.devsets import DATES, load_dates, missing_reason, read_jsonl
-from khabar.parse.dates import DateMatch, find_dates
+from khabar.enrich.dates import DateMatch, find_dates
 
 P = date(2015, 8, 11)  # a Tuesday
 SEED_PUB = date(2025, 6, 16)  # a Monday
@@ -159,7 +159,7 @@ def test_property_spans(text: str, pub: date | None) -> None:
 
 def _every_trigger_every_kind(text: str, pub: date | None) -> list[DateMatch]:
     # find_dates without its shortcuts: every _TRIGGER match, every kind _TRY lists for it
-    from khabar.parse import dates as d
+    from khabar.enrich import dates as d
 
     found = []
     last = 0

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from khabar.parse.agencies import AGENCY_ALTERNATION, Agency, lookup_agency
-from khabar.parse.gazetteer import Place, lookup_place
+from khabar.refine.agencies import AGENCY_ALTERNATION, Agency, lookup_agency
+from khabar.refine.gazetteer import Place, lookup_place
 from khabar.text.patterns import ALEFS
 
 __all__ = ["DatelineMatch", "find_credit", "find_dateline"]

@@ -1,1 +1,0 @@
-"""Parsing of article structure: datelines, credits, places and news agencies."""

@@ -1,0 +1,1 @@
+"""Refine steps on article structure: the dateline and credit, with the place gazetteer and news agencies."""
