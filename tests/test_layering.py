@@ -5,7 +5,8 @@ Layers, lowest first (a module may import its own layer and those below it, neve
 
 0. ``text`` — Arabic text primitives (keys, tokens, display, patterns): depend on nothing of khabar.
 1. ``io``, ``record`` — readers and writers, and the output record they read and write.
-2. ``repair``, ``refine`` — refine steps: repeat repair, and the dateline with its gazetteer and agencies.
+2. ``refine`` — refine steps: repeated-content repair with its metrics, the dateline with its gazetteer and
+   agencies.
 3. ``enrich`` — enrichment stages (entities, dates, numbers, quotes, NER) built on the refine tables.
 4. ``dedup`` — deduplication's map/reduce pieces (features, MinHash, clusters, index, report).
 5. ``engine``, ``pipeline``, ``stages`` — executors, the refine pipeline, the stage registry and runner.
@@ -44,7 +45,6 @@ LAYERS: dict[str, int] = {
     "khabar.text": 0,
     "khabar.io": 1,
     "khabar.record": 1,
-    "khabar.repair": 2,
     "khabar.refine": 2,
     "khabar.enrich": 3,
     "khabar.dedup": 4,

@@ -1,1 +1,2 @@
-"""Refine steps on article structure: the dateline and credit, with the place gazetteer and news agencies."""
+"""Refine steps on article structure: repeated-content repair and its metrics, and the dateline and credit
+with the place gazetteer and news agencies."""
