@@ -1,4 +1,5 @@
-"""Smoke test: benchmarks/refine.py runs end to end on a tiny SaudiNewsNet-shaped folder."""
+"""Smoke tests: benchmarks/refine.py and benchmarks/engine.py run end to end on a tiny SaudiNewsNet-shaped
+folder."""
 
 from __future__ import annotations
 
@@ -86,3 +87,64 @@ def test_refine_benchmark_without_data(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "SaudiNewsNet not found" in done.stdout
+
+
+ENGINE_SCRIPT = REPO / "benchmarks" / "engine.py"
+
+
+def test_engine_benchmark_runs(tmp_path: Path) -> None:
+    """The executors side by side on the tiny folder (without Ray: it takes seconds to start): each row
+    writes the same 3 articles and 1 read error, and the report says how to reproduce it."""
+    shared = _make_shared(tmp_path / "shared")
+    report = tmp_path / "engine.md"
+    env = {**os.environ, "KHABAR_SHARED": str(shared)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ENGINE_SCRIPT),
+            "--limit",
+            "10",
+            "--no-ray",
+            "--out",
+            str(report),
+            "--note",
+            "smoke",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "3 SaudiNewsNet articles through each executor" in out
+    assert "| executor | workers | start-up s | wall s | articles/s |" in out
+    for row in ("| in-process | 1 | — |", "| local (1 spawned process) | 1 | — |", "| local | 2 | — |"):
+        assert row in out
+    assert out.count("| yes |") == 3
+    assert "outputs byte-identical: yes (3 runs)" in out
+    assert "local 1 -> 2 workers (in-process -> 2 processes" in out
+    assert "ray / local at 2 workers: not measured (no Ray rows)" in out
+    assert "ray: skipped (--no-ray)" in out
+    assert done.stderr.count(" s, 3 written, 1 errors") == 3  # the read error reached every errors file
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# khabar executors")
+    assert f"Reproduce: `.venv/bin/python benchmarks/engine.py --limit 10 --no-ray --out {report}`" in text
+    assert "**smoke**" in text
+    assert "Every output and errors file is byte-identical to the in-process run (3 runs)." in text
+    assert "## Goals" in text and "Ray rows: none (--no-ray)." in text
+
+
+def test_engine_benchmark_without_data(tmp_path: Path) -> None:
+    report = tmp_path / "engine.md"
+    env = {**os.environ, "KHABAR_SHARED": str(tmp_path / "nowhere")}
+    done = subprocess.run(
+        [sys.executable, str(ENGINE_SCRIPT), "--no-ray", "--out", str(report)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "SaudiNewsNet not found" in done.stdout
+    assert not report.exists()
