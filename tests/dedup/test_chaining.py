@@ -223,3 +223,62 @@ def test_every_label_verifies_and_order_does_not_matter(docs: list[DedupDoc], rn
         }
 
     assert view(batch2, clusters2) == view(batch, clusters)
+
+
+def _retouched(sentences: list[list[str]], changed: int, seed: int) -> str:
+    """The sentences with one word replaced in each of the first ``changed``: no sentence is
+    shared any more, most of each sentence's shingles still are."""
+    rng = random.Random(seed)
+    out = []
+    for k, words in enumerate(sentences):
+        words = list(words)
+        if k < changed:
+            words[len(words) // 2] = rng.choice(_POOL)
+        out.append(" ".join(words) + ".")
+    return "\n".join(out)
+
+
+def _long_and_short(words_per_sentence: int, short_sentences: int, changed: int) -> list[DedupDoc]:
+    rng = random.Random(7)
+    sentences = [_words(rng, words_per_sentence) for _ in range(40)]
+    long = DedupDoc("long", "\n".join(" ".join(s) + "." for s in sentences), "2025-04-01")
+    short = DedupDoc("short", _retouched(sentences[:short_sentences], changed, seed=8), "2025-04-02")
+    return [long, short]
+
+
+def test_a_short_copy_with_every_sentence_retouched_is_found_contained() -> None:
+    """The wire story rewritten by one word a sentence shares no sentence fingerprint and is far
+    below the LSH range; the shared-shingle count finds it (issue 14 follow-up: missed before)."""
+    docs = _long_and_short(words_per_sentence=40, short_sentences=8, changed=8)
+    batch, clusters = _run(docs)
+    A, B = batch.shingles_of(1), batch.shingles_of(0)
+    assert jaccard(A, B) < 0.25 and containment(A, B) >= CONFIG.containment
+    assert batch.sentence_offsets[2] - batch.sentence_offsets[1] == 8
+    assert not set(batch.sentence_values[batch.sentence_offsets[1] :].tolist()) & set(
+        batch.sentence_values[: batch.sentence_offsets[1]].tolist()
+    )
+    assert clusters.duplicate[0] is None
+    assert clusters.duplicate[1] == khabar.record.Duplicate("long", "contained", round(containment(A, B), 4))
+    assert _stories(batch, clusters) == {"long": {"long", "short"}}
+    assert _false_labels(batch, clusters) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    words_per_sentence=st.integers(8, 40),
+    short_sentences=st.integers(1, 10),
+    changed_fraction=st.floats(0, 1),
+)
+def test_a_short_retouched_copy_joins_exactly_when_contained_enough(
+    words_per_sentence: int, short_sentences: int, changed_fraction: float
+) -> None:
+    """Containment candidates are exact: the piece is labelled iff its containment reaches the
+    threshold (both are below the Jaccard threshold here), and the label is true."""
+    changed = round(changed_fraction * short_sentences)
+    batch, clusters = _run(_long_and_short(words_per_sentence, short_sentences, changed))
+    A, B = batch.shingles_of(1), batch.shingles_of(0)
+    assert jaccard(A, B) < CONFIG.threshold
+    expected = containment(A, B) >= CONFIG.containment
+    assert (clusters.duplicate[1] is not None) == expected
+    assert clusters.duplicate[0] is None
+    assert _false_labels(batch, clusters) == []

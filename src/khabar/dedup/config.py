@@ -22,7 +22,9 @@ class DedupConfig:
     # Wire copies: an article at least this much contained in another (shingle containment).
     containment: float = 0.8
     # Sentence fingerprints for containment candidates: sentences of at least this many words;
-    # a fingerprint shared by more than max_posting articles is boilerplate and is ignored.
+    # a fingerprint shared by more than max_posting articles is boilerplate and is ignored. Shared
+    # shingles are counted for containment candidates too, over shingles in at most max_posting
+    # articles (a commoner one is assumed shared, so the cap loses no pair).
     min_sentence_words: int = 6
     max_posting: int = 500
     # One shared sentence makes a candidate (verified on the shingles): on SaudiNewsNet it finds
