@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from khabar.refine.dateline import find_credit, find_dateline  # noqa: E402
+from khabar.refining.dateline import find_credit, find_dateline  # noqa: E402
 
 DEFAULT_DIR = Path("/work/shared/data/saudinewsnet")
 

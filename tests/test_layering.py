@@ -1,11 +1,12 @@
 """The import graph of ``src/khabar``, read with ``ast`` (nothing is imported): no cycles, no private names
-taken from another module, and no module importing a module of a higher layer.
+taken from another module, and no module importing a module of a higher layer. Two checks at the end do
+import khabar, in a subprocess: what loading a module loads, and module names hidden by public names.
 
 Layers, lowest first (a module may import its own layer and those below it, never one above):
 
 0. ``text`` — Arabic text primitives (keys, tokens, display, patterns): depend on nothing of khabar.
 1. ``io``, ``record`` — readers and writers, and the output record they read and write.
-2. ``refine`` — refine steps: repeated-content repair with its metrics, the dateline with its gazetteer and
+2. ``refining`` — refine steps: repeated-content repair with its metrics, the dateline with its gazetteer and
    agencies.
 3. ``enrich`` — enrichment stages (entities, dates, numbers, quotes, NER) built on the refine tables.
 4. ``dedup`` — deduplication's map/reduce pieces (features, MinHash, clusters, index, report).
@@ -45,7 +46,7 @@ LAYERS: dict[str, int] = {
     "khabar.text": 0,
     "khabar.io": 1,
     "khabar.record": 1,
-    "khabar.refine": 2,
+    "khabar.refining": 2,
     "khabar.enrich": 3,
     "khabar.dedup": 4,
     "khabar.engine": 5,
@@ -115,7 +116,7 @@ def read_imports(module: Module, modules: dict[str, Module]) -> Imports:
                 continue
             for alias in node.names:
                 submodule = f"{source}.{alias.name}"
-                if submodule in modules:  # from khabar.refine import gazetteer
+                if submodule in modules:  # from khabar.refining import gazetteer
                     found.modules.add(submodule)
                     aliases[alias.asname or alias.name] = submodule
                 else:
@@ -223,6 +224,32 @@ def test_dedup_pieces_load_without_the_orchestrator() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["[]", "True True"]
+
+
+# Modules that a public name of the same name hides, on purpose: `import khabar.restore as m` gives the
+# function, and `from khabar.restore import restore` (what the code does) still works. A hidden package is
+# worse: its modules cannot be reached by attribute, and one loaded late rebinds the name.
+KNOWN_HIDDEN = {"khabar.restore"}
+
+
+def test_no_public_name_hides_a_module() -> None:
+    # `khabar.refine` is the public function: a package of that name would be shadowed by it, so that
+    # `import khabar.<package>.<module> as m` fails and a module first loaded late rebinds the function.
+    code = (
+        "import importlib, sys\n"
+        f"names = {sorted(find_modules())!r}\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "for name in names:\n"
+        "    found = importlib.import_module(name.split('.')[0])\n"
+        "    for part in name.split('.')[1:]:\n"
+        "        found = getattr(found, part, None)\n"
+        f"    if found is not sys.modules[name] and name not in {sorted(KNOWN_HIDDEN)!r}:\n"
+        "        print(name, 'is hidden by', type(found).__name__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
 
 
 # The checker itself, on small made-up packages: each rule catches what it says.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import khabar
-from khabar.refine.dateline import find_dateline
+from khabar.refining.dateline import find_dateline
 
 BODY = "قال الوزير اليوم إن الاجتماع كان ناجحا وإن المحادثات ستستمر الأسبوع المقبل."
 

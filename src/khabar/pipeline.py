@@ -27,9 +27,9 @@ from typing import Any, ClassVar
 
 from khabar.enrich.stage import STAGES, enrich
 from khabar.record import Article, Dateline, Edit, text_hash
-from khabar.refine.dateline import DatelineMatch, find_credit, find_dateline, find_field_dateline
-from khabar.refine.repeats import find_doubled_body, is_verse, repeated_paragraphs
-from khabar.refine.repetition_stats import paragraph_keys, repetition_stats_from_keys
+from khabar.refining.dateline import DatelineMatch, find_credit, find_dateline, find_field_dateline
+from khabar.refining.repeats import find_doubled_body, is_verse, repeated_paragraphs
+from khabar.refining.repetition_stats import paragraph_keys, repetition_stats_from_keys
 from khabar.text.display import escape_surrogates, path_text, repair_line
 from khabar.text.keys import match_key, match_keys
 

@@ -27,7 +27,7 @@ from khabar.text.display import LONE_SURROGATE_REASON, escape_surrogates, unesca
 
 SCHEMA_VERSION = "1.1"
 
-# Repetition metrics stored in ``Article.stats["before"|"after"]``; see khabar.refine.repetition_stats.
+# Repetition metrics stored in ``Article.stats["before"|"after"]``; see khabar.refining.repetition_stats.
 STAT_NAMES: tuple[str, ...] = (
     "lines",
     "dup_line_frac",

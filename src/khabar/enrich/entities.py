@@ -24,8 +24,8 @@ import numpy as np
 
 from khabar.enrich.ner.model import NerModel
 from khabar.record import Entity
-from khabar.refine.agencies import lookup_agency
-from khabar.refine.gazetteer import Place, lookup_place
+from khabar.refining.agencies import lookup_agency
+from khabar.refining.gazetteer import Place, lookup_place
 from khabar.text.keys import match_key
 from khabar.text.sentences import split_sentences
 from khabar.text.tokens import token_span_arrays
@@ -165,7 +165,7 @@ def _strip_candidates(word: str) -> tuple[tuple[int, str], ...]:
 def _trusted_place_starts() -> frozenset[str]:
     """Matching keys of the first words of trusted gazetteer names (countries, capitals,
     regions), with and without the article."""
-    from khabar.refine.gazetteer import places_by_key
+    from khabar.refining.gazetteer import places_by_key
 
     firsts = set()
     for key, place in places_by_key().items():

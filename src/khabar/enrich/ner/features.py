@@ -10,8 +10,8 @@ are built from those values. ``sentence_features`` builds every attribute as a s
 trains on; the tagger (``khabar.enrich.ner.model``) reads the same attributes' weights from the values
 directly, so training and tagging score exactly the same attributes.
 
-Gazetteer marks come from khabar's own tables only: the place gazetteer (``khabar.refine.gazetteer``) and the
-agency/outlet table (``khabar.refine.agencies``); no external name list is needed at tagging time.
+Gazetteer marks come from khabar's own tables only: the place gazetteer (``khabar.refining.gazetteer``) and the
+agency/outlet table (``khabar.refining.agencies``); no external name list is needed at tagging time.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def default_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Folded word tuples → gazetteer kinds (``PL-country``, ``PL-city`` …, ``AG``), from khabar's place
     gazetteer and agency/outlet table. A one-word place is indexed with and without the article ``ال``
     (as ``lookup_place`` resolves it)."""
-    from khabar.refine.agencies import ALL_SOURCES, agency_key
-    from khabar.refine.gazetteer import places_by_key
+    from khabar.refining.agencies import ALL_SOURCES, agency_key
+    from khabar.refining.gazetteer import places_by_key
 
     out: dict[tuple[str, ...], set[str]] = {}
     for key, place in places_by_key().items():

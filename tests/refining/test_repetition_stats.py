@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.record import STAT_NAMES
-from khabar.refine.repetition_stats import repetition_stats
+from khabar.refining.repetition_stats import repetition_stats
 
 
 def test_all_metrics_present_and_zero_for_plain_text() -> None:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khabar.refine.agencies import AGENCIES, AGENCY_PATTERN, OUTLETS, lookup_agency
-from khabar.refine.dateline import DatelineMatch, find_credit, find_dateline
+from khabar.refining.agencies import AGENCIES, AGENCY_PATTERN, OUTLETS, lookup_agency
+from khabar.refining.dateline import DatelineMatch, find_credit, find_dateline
 from tests.conftest import SEED_PATH, shared_dir
 
 SEED = SEED_PATH  # the seed as khabar ships it in examples/
@@ -302,7 +302,7 @@ def test_two_unknown_words_after_an_outlet_are_a_reporter_not_a_place() -> None:
 
 
 def test_a_whole_field_reads_place_colon_agency() -> None:
-    from khabar.refine.dateline import find_field_dateline
+    from khabar.refining.dateline import find_field_dateline
 
     m = find_field_dateline("لندن: رويترز")
     assert m is not None and (m.place_en, m.agency, m.raw) == ("London", "Reuters", "لندن: رويترز")
@@ -320,7 +320,7 @@ _TAIL_PIECES = [
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_TAIL_PIECES), max_size=10).map(" ".join), st.integers(0, 20))
 def test_credit_fast_paths_find_what_the_searches_find(text: str, tail_from: int) -> None:
-    from khabar.refine import dateline
+    from khabar.refining import dateline
 
     tail_from = min(tail_from, len(text))
     # the cheap test before the credit search never rules out a paragraph the search would match
@@ -343,7 +343,7 @@ def test_credit_fast_paths_find_what_the_searches_find(text: str, tail_from: int
     ).map(" ".join)
 )  # fmt: skip
 def test_date_hint_never_rules_out_a_dated_segment(text: str) -> None:
-    from khabar.refine import dateline
+    from khabar.refining import dateline
 
     if dateline._DATED.match(text) is not None:
         assert dateline._DATE_HINT.search(text) is not None

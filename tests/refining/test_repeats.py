@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import khabar
-from khabar.refine.repeats import find_doubled_body
+from khabar.refining.repeats import find_doubled_body
 
 P1 = "وأعلنت وزارة الخارجية الصينية اليوم أن الاجتماعات ستضع خطة جديدة للتعاون."
 P2 = "وسيحضر الرئيس الكازاخستاني القمة إلى جانب رؤساء قيرغيزستان وأوزبكستان."

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from khabar.refine.agencies import AGENCY_ALTERNATION, Agency, lookup_agency
-from khabar.refine.gazetteer import Place, lookup_place
+from khabar.refining.agencies import AGENCY_ALTERNATION, Agency, lookup_agency
+from khabar.refining.gazetteer import Place, lookup_place
 from khabar.text.patterns import ALEFS
 
 __all__ = ["DatelineMatch", "find_credit", "find_dateline"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from khabar.refine.gazetteer import lookup_country, lookup_place
+from khabar.refining.gazetteer import lookup_country, lookup_place
 
 ROOT = Path(__file__).resolve().parents[2]
 TSV = ROOT / "src" / "khabar" / "data" / "places_ar.tsv"
