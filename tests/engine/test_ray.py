@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,22 @@ def _square_all(batch: list[int]) -> list[int]:
     return [x * x for x in batch]
 
 
+def _timed_nap(item: int) -> tuple[float, float]:
+    import time
+
+    start = time.monotonic()  # one clock: Ray's workers are processes of this machine
+    time.sleep(0.15)
+    return start, time.monotonic()
+
+
+def test_ray_runs_workers_tasks_at_a_time_whatever_the_cpus() -> None:
+    # Ray has 2 CPUs here; one worker must still mean one task at a time, as for the local engine
+    spans = sorted(make_executor("ray", 1).map(_timed_nap, range(6)))
+    assert all(later[0] >= earlier[1] for earlier, later in pairwise(spans)), spans
+
+
 def test_ray_keeps_input_order_with_more_items_than_in_flight() -> None:
-    batches = list(batched(range(500), 3))  # 167 tasks, at most 4 in flight
+    batches = list(batched(range(500), 3))  # 167 tasks, 2 running at a time, at most 8 held back
     executor = make_executor("ray", 2)
     assert executor.workers == 2
     assert list(executor.map(_square_all, batches)) == list(InProcessExecutor().map(_square_all, batches))

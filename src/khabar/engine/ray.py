@@ -1,7 +1,7 @@
 """The Ray executor (``--engine ray``): each item a Ray task, on a local Ray instance or a cluster.
 
-Results come back in input order: tasks are submitted as the stream is read, at most two per worker in
-flight, and their results are awaited oldest first, so the output is byte-identical to the local
+Results come back in input order: tasks are submitted as the stream is read, ``workers`` of them
+running at a time, and their results are given back oldest first, so the output is byte-identical to the local
 executor's and memory stays bounded whatever the length of the stream. The function is put in the
 object store once. Ray is optional: ``pip install 'khabar[ray]'``.
 """
@@ -18,7 +18,7 @@ from khabar.engine.base import EngineError
 T = TypeVar("T")
 R = TypeVar("R")
 
-IN_FLIGHT_PER_WORKER = 2  # enough to keep a worker busy while the driver reads the next item
+RESULTS_PER_WORKER = 4  # finished results held back while an older task still runs
 
 
 def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
@@ -64,11 +64,22 @@ class RayExecutor:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         ray = self._ray
         fn_ref = ray.put(fn)
-        pending: deque[Any] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
+        pending: deque[Any] = deque()  # submitted, in input order, not yet given back
+        running: set[Any] = set()  # submitted and not known to be finished
+        # Exactly ``workers`` tasks run at a time, on a local instance or on a cluster with more CPUs
+        # (so --workers means the same for both engines); finished results wait for their turn, at
+        # most ``workers * RESULTS_PER_WORKER`` of them, so memory stays bounded if one task is slow.
+        buffered = self.workers * RESULTS_PER_WORKER
         for item in items:
-            pending.append(self._task.remote(fn_ref, item))
-            if len(pending) >= limit:
-                yield ray.get(pending.popleft())
+            while len(running) >= self.workers:
+                done, _ = ray.wait(list(running), num_returns=1)
+                running.difference_update(done)
+            while pending and (pending[0] not in running or len(pending) >= buffered):
+                ref = pending.popleft()
+                running.discard(ref)
+                yield ray.get(ref)
+            ref = self._task.remote(fn_ref, item)
+            pending.append(ref)
+            running.add(ref)
         while pending:
             yield ray.get(pending.popleft())
