@@ -52,11 +52,30 @@ def _cmd_process(args: argparse.Namespace) -> int:
         return _cmd_dedup(args)
     from rich.console import Console
 
+    from khabar.api import ResumeError
+
     console = Console(stderr=True)
     _check_output(args)
-    with _progress(args, console, "refining") as tick:
-        summary = process(args.paths, args.output, **_input_kwargs(args, console), on_record=tick)
+    try:
+        with _progress(args, console, "refining") as tick:
+            summary = process(
+                args.paths,
+                args.output,
+                **_input_kwargs(args, console),
+                on_record=tick,
+                resume=args.resume,
+                on_notice=_notice_printer(args),
+            )
+    except ResumeError as exc:  # stdout, another format, other inputs or options: nothing was written
+        raise UsageError(str(exc)) from None
     return _finish(args, console, summary)
+
+
+def _notice_printer(args: argparse.Namespace) -> Callable[[str], None]:
+    """Notes on the run (resuming, replacing an interrupted run's output) on stderr, not with -q."""
+    if args.quiet:
+        return lambda msg: None
+    return lambda msg: print(f"khabar: {msg}", file=sys.stderr)
 
 
 @contextmanager
@@ -201,6 +220,8 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
 
     console = Console(stderr=True)
     _check_output(args)
+    if args.resume:  # the output is still written to OUT.partial and renamed when complete
+        raise UsageError("--resume is not supported for dedup yet (rerun without it)")
     run_stats = RunStats()
     try:
         with _progress(args, console, "reading") as tick:
@@ -360,6 +381,12 @@ def _input_options(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the run's stats as JSON: records read, written, errors, and for each stage articles "
         "in and out, failures and seconds (summed over workers)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run from its last completed shard (OUT.partial and its .state "
+        "beside -o; plain JSON Lines output only); the output ends the same as an uninterrupted run's",
     )
     p.add_argument(
         "--max-chars",

@@ -53,11 +53,12 @@ def _run_and_kill(tmp_path: Path, out: Path, grown: Path, size: int) -> None:
 
 def test_killed_jsonl_output_ends_at_a_whole_record(tmp_path: Path) -> None:
     # before: records went through an 8 KiB text buffer, so a kill left a line cut mid-record
-    out = tmp_path / "out.jsonl"
-    _run_and_kill(tmp_path, out, out, 200_000)
-    data = out.read_bytes()
+    out, partial = tmp_path / "out.jsonl", tmp_path / "out.jsonl.partial"
+    _run_and_kill(tmp_path, out, partial, 200_000)
+    assert not out.exists()  # written to OUT.partial, renamed only when complete (issue 9, item 4)
+    data = partial.read_bytes()
     assert data.endswith(b"\n")
-    articles = list(read_articles(str(out)))  # every line a valid record
+    articles = list(read_articles(str(partial)))  # every line a valid record
     assert len(articles) == data.count(b"\n") > 100
     # the records are the input's, in order, with the bad ones (every 50th) left out
     assert [a.id for a in articles] == [f"r{i}" for i in range(N_RECORDS) if i % 50][: len(articles)]

@@ -260,8 +260,9 @@ def dedup(
         second = _second_pass(items, spool_file)
         # as before the runner: any name but .parquet is JSON Lines here (the CLI checks extensions)
         fmt = "parquet" if str(output or "").lower().endswith(".parquet") else "jsonl"
-        writer = open_writer(output, fmt, on_reject=failures.reject)
+        writer = open_writer(output, fmt, on_reject=failures.reject)  # to OUT.partial, renamed when done
         i = 0
+        written_all = False
         try:
             for d in second:
                 if not isinstance(d, dict):
@@ -278,8 +279,12 @@ def dedup(
                     continue
                 writer.write_record(d)
                 rep.written += 1
+            written_all = True
         finally:
-            writer.close()
+            if written_all or not hasattr(writer, "abort"):
+                writer.close()
+            else:  # a failed or interrupted run leaves no file by the output's name
+                writer.abort()
         rep.written -= failures.rejected
         for s in rep.largest:
             s["title"] = titles.get(s["story"])

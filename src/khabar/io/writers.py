@@ -4,14 +4,15 @@ Compression follows the output's extension (``.gz``, ``.bz2``, ``.xz``, ``.zst``
 
 What a reader finds if a run is killed: a plain JSON Lines output (and the errors file) is written a
 whole line per system call, so it holds complete records up to the last one written (at worst a last
-line cut short, which is not valid JSON and is reported, never read as a record). Parquet is written
-to ``OUT.parquet.partial`` and renamed to ``OUT.parquet`` when complete: a Parquet file without its
-footer is unreadable anyway.
+line cut short, which is not valid JSON and is reported, never read as a record). ``open_writer``
+writes a file output to ``OUT.partial`` and renames it to ``OUT`` when complete, so a file by the final
+name is always a whole run (``khabar process --resume`` continues a plain JSON Lines ``OUT.partial``).
 """
 
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import io
 import json
@@ -113,13 +114,14 @@ def open_text_out(path: str | Path) -> IO[str]:
     return io.TextIOWrapper(open_binary_out(path), encoding="utf-8", newline="\n")
 
 
-def open_binary_out(path: str | Path) -> BinaryIO:
-    """A binary stream to ``path``, compressed by its extension. A plain file is unbuffered, so each
-    ``write`` of a whole line reaches the file in one system call."""
+def open_binary_out(path: str | Path, compress_as: str | Path | None = None) -> BinaryIO:
+    """A binary stream to ``path``, compressed by its extension (or by ``compress_as``'s: the final
+    name of a ``.partial`` file). A plain file is unbuffered, so each ``write`` of a whole line reaches
+    the file in one system call."""
     p = Path(path)
     if not is_special_output(p):
         p.parent.mkdir(parents=True, exist_ok=True)
-    suffix = p.suffix.lower()
+    suffix = Path(compress_as or p).suffix.lower()
     if suffix == ".gz":
         return gzip.open(p, "wb")  # type: ignore[return-value]
     if suffix == ".bz2":
@@ -133,15 +135,44 @@ def open_binary_out(path: str | Path) -> BinaryIO:
     return open(p, "wb", buffering=0)
 
 
-class LineOut:
-    """Whole lines of bytes to a path or stdout."""
+def partial_path(path: str | Path) -> Path:
+    """Where a file output is written until it is complete: ``OUT.partial``."""
+    return Path(str(path) + ".partial")
 
-    def __init__(self, path: str | Path) -> None:
+
+def truncate_to(path: str | Path, size: int) -> None:
+    """Cut ``path`` back to its first ``size`` bytes (a resumed run's last checkpoint), on disk."""
+    with open(path, "r+b") as f:
+        f.truncate(size)
+        os.fsync(f.fileno())
+
+
+class LineOut:
+    """Whole lines of bytes to a path or stdout; ``bytes_written`` counts them. ``resume_at``: a plain
+    file is cut back to that many bytes and appended to."""
+
+    def __init__(
+        self, path: str | Path, compress_as: str | Path | None = None, resume_at: int | None = None
+    ) -> None:
         self._stdout = str(path) == "-"
-        self._out: BinaryIO = sys.stdout.buffer if self._stdout else open_binary_out(path)
+        self.bytes_written = 0
+        if resume_at is not None and not self._stdout:
+            truncate_to(path, resume_at)
+            self._out: BinaryIO = open(path, "ab", buffering=0)  # noqa: SIM115 (closed by close)
+            self.bytes_written = resume_at
+        else:
+            self._out = sys.stdout.buffer if self._stdout else open_binary_out(path, compress_as)
 
     def write(self, line: bytes) -> None:
         self._out.write(line)
+        self.bytes_written += len(line)
+
+    def sync(self) -> None:
+        """Flush to the disk: a checkpoint must not count bytes a crash could still lose."""
+        if not self._stdout:
+            self._out.flush()
+            with contextlib.suppress(OSError, AttributeError, io.UnsupportedOperation):
+                os.fsync(self._out.fileno())
 
     def close(self) -> None:
         if self._stdout:
@@ -151,10 +182,29 @@ class LineOut:
 
 
 class JsonlWriter:
-    """One JSON object per line."""
+    """One JSON object per line. ``atomic``: a file output is written to ``OUT.partial`` and renamed by
+    ``close`` (``abort`` leaves it there, for ``--resume``); ``resume_at``: continue ``OUT.partial``
+    from that byte (see ``LineOut``)."""
 
-    def __init__(self, path: str | Path = "-", on_reject: OnReject | None = None) -> None:
-        self._out = LineOut(path)
+    def __init__(
+        self,
+        path: str | Path = "-",
+        on_reject: OnReject | None = None,
+        *,
+        atomic: bool = False,
+        resume_at: int | None = None,
+    ) -> None:
+        self.path = path
+        self.partial = partial_path(path) if atomic and not is_special_output(path) else None
+        self._out = LineOut(self.partial or path, compress_as=path, resume_at=resume_at)
+        self._closed = False
+
+    @property
+    def bytes_written(self) -> int:
+        return self._out.bytes_written
+
+    def sync(self) -> None:
+        self._out.sync()
 
     def write(self, article: Article) -> None:
         self._out.write(_utf8(article.to_json() + "\n"))
@@ -162,8 +212,18 @@ class JsonlWriter:
     def write_record(self, record: dict[str, Any]) -> None:
         self._out.write(json_line(record))
 
+    def abort(self) -> None:
+        """Close without completing: ``OUT.partial`` stays, ``OUT`` is not touched."""
+        if not self._closed:
+            self._closed = True
+            self._out.close()
+
     def close(self) -> None:
-        self._out.close()
+        if self._closed:
+            return
+        self.abort()
+        if self.partial is not None:
+            os.replace(self.partial, self.path)
 
 
 class ParquetWriter:
@@ -218,26 +278,45 @@ class ParquetWriter:
 
 
 def open_writer(
-    path: str | Path | None, fmt: str | None = None, on_reject: OnReject | None = None
+    path: str | Path | None,
+    fmt: str | None = None,
+    on_reject: OnReject | None = None,
+    *,
+    resume_at: int | None = None,
 ) -> RecordWriter:
     """The writer for ``path``: by ``fmt`` (``jsonl``/``parquet``) or the extension (``None``/``-``:
-    JSON Lines on stdout). OutputError for an unknown extension."""
+    JSON Lines on stdout). A file is written to ``OUT.partial`` and renamed when complete; ``resume_at``
+    continues a JSON Lines ``OUT.partial`` from that byte. OutputError for an unknown extension."""
     if output_format(path, fmt) == "parquet":
         assert path is not None
         return ParquetWriter(path, on_reject=on_reject)
-    return JsonlWriter(path or "-", on_reject=on_reject)
+    return JsonlWriter(path or "-", on_reject=on_reject, atomic=True, resume_at=resume_at)
 
 
 class ErrorWriter:
     """The errors file: one JSON object per bad record with its file, record number, reason and
     raw content, so that nothing is lost. The file is created only when a first error comes.
     With no path (output on stdout or ``/dev/null``), errors are only counted: the caller reports
-    them on stderr."""
+    them on stderr. ``resume_at``: a resumed run's errors file is cut back to that many bytes (none:
+    removed) and continued."""
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, resume_at: int | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.count = 0
         self._out: LineOut | None = None
+        if self.path is not None and resume_at is not None:
+            if resume_at:
+                self._out = LineOut(self.path, resume_at=resume_at)
+            else:  # no error before the checkpoint: as if the file had never been made
+                self.path.unlink(missing_ok=True)
+
+    @property
+    def bytes_written(self) -> int:
+        return self._out.bytes_written if self._out is not None else 0
+
+    def sync(self) -> None:
+        if self._out is not None:
+            self._out.sync()
 
     def write(self, file: str, record: int | None, reason: str, raw: str | None = None) -> None:
         self.count += 1

@@ -11,9 +11,11 @@ and writes it to the errors file, so nothing is lost. Each batch brings back its
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +29,8 @@ from khabar.text.display import path_text
 # Articles per batch: the tagger's cost is mostly per token position (Viterbi steps), so tagging the
 # sentences of many articles at once is cheaper per article; 32 measured as good as more.
 BATCH_SIZE = 32
+# Inputs per shard of a resumable run: a checkpoint (two fsyncs and a small file) after each.
+SHARD_BATCHES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,12 @@ class RunStats:
     def add_stages(self, stats: Iterable[StageStats]) -> None:
         for s in stats:
             self.stages.setdefault(s.name, StageStats(s.name)).add(s)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> RunStats:
+        stats = cls(d["read"], d["written"], d["errors"])
+        stats.add_stages(StageStats(**s) for s in d["stages"])
+        return stats
 
     def stages_text(self) -> str:
         """One line: each stage's articles in → out, errors and seconds."""
@@ -186,12 +196,21 @@ class ErrorReport:
     """Where failures go: counted, told through ``on_error`` (file:record: reason) and written to the
     errors file (see ``khabar.io.writers.ErrorWriter``)."""
 
-    def __init__(self, errors_path: str | None, on_error: Callable[[str], None]) -> None:
+    def __init__(
+        self, errors_path: str | None, on_error: Callable[[str], None], resume_at: int | None = None
+    ) -> None:
         self.errors_path = errors_path
         self.count = 0
         self.rejected = 0  # articles a sink refused after they were counted as written
         self._on_error = on_error
-        self._out = ErrorWriter(errors_path)
+        self._out = ErrorWriter(errors_path, resume_at)
+
+    @property
+    def bytes_written(self) -> int:
+        return self._out.bytes_written
+
+    def sync(self) -> None:
+        self._out.sync()
 
     def __call__(self, failure: ReadError | Failed) -> None:
         self.count += 1
@@ -208,6 +227,59 @@ class ErrorReport:
         self._out.close()
 
 
+class ResumeError(ValueError):
+    """A run that cannot be resumed (stdout, another format, other inputs or options): a usage error."""
+
+
+@dataclass
+class Checkpoint:
+    """A resumable run's state file (``OUT.partial.state``), rewritten atomically after each shard of
+    ``every`` inputs (in input order, so the same shards whatever the executor): inputs consumed, the
+    output's and the errors file's byte lengths then, the stats so far (``extra``: the caller's), and a
+    fingerprint of the inputs and options. ``resumed``: the state a ``--resume`` run starts from."""
+
+    path: Path
+    fingerprint: str
+    every: int = BATCH_SIZE * SHARD_BATCHES
+    resumed: dict[str, Any] | None = None
+    extra: Callable[[], dict[str, Any]] = dict
+
+    @staticmethod
+    def load(path: Path) -> dict[str, Any] | None:
+        """The saved state, or None when there is none (or it cannot be read: then nothing is trusted)."""
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return state if isinstance(state, dict) and state.get("version") == 1 else None
+
+    def save(self, consumed: int, output_bytes: int, errors_bytes: int, stats: dict[str, Any]) -> None:
+        state = {
+            "version": 1,
+            "fingerprint": self.fingerprint,
+            "shard": self.every,
+            "consumed": consumed,
+            "output_bytes": output_bytes,
+            "errors_bytes": errors_bytes,
+            "stats": stats,
+            "extra": self.extra(),
+        }
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(state, ensure_ascii=False, sort_keys=True))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)  # a kill leaves the old state or the new one, never half of one
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
 def run(
     source: Iterable[Any],
     stages: Sequence[Any],
@@ -218,21 +290,37 @@ def run(
     on_written: Callable[[Article], None] | None = None,
     on_record: Callable[[], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    checkpoint: Checkpoint | None = None,
 ) -> RunStats:
     """Run ``source`` through ``stages`` on ``executor`` into ``sink``; failures (read errors, items a
     stage failed on, articles the sink cannot store) go to ``errors`` and the run goes on. The sink and
-    ``errors`` are closed at the end, whatever ends the run."""
-    stats = RunStats()
+    ``errors`` are closed at the end, whatever ends the run; the sink is completed (``close``) only
+    when the run is, else aborted (``abort``) when it can be. ``checkpoint``: save the state after each
+    shard, and with ``checkpoint.resumed`` skip the inputs consumed before (read past, not refined)
+    and go on from its counts (the sink and ``errors`` are opened at its byte lengths by the caller)."""
+    resumed = checkpoint.resumed if checkpoint else None
+    stats = RunStats.from_dict(resumed["stats"]) if resumed else RunStats()
+    consumed = resumed["consumed"] if resumed else 0
+    read_done = stats.read  # inputs read whose results are written (stats.read runs ahead of them)
+    written = stats.written + (resumed["stats"]["rejected"] if resumed else 0)
+    if resumed:
+        source = islice(source, consumed, None)
+        errors.count, errors.rejected = stats.errors, resumed["stats"]["rejected"]
 
     def counted(items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
             stats.read += not isinstance(item, ReadError)
             yield item
 
-    written = 0
+    every = checkpoint.every if checkpoint else 0
+    if every % batch_size:  # a shard must end where a batch does, so its stage stats are whole
+        raise ValueError(f"shard size {every} is not a multiple of the batch size {batch_size}")
+    complete = False
     try:
         for result in iter_run(counted(source), stages, executor, batch_size=batch_size, stats=stats):
+            consumed += 1
             if isinstance(result, Article):
+                read_done += 1
                 try:
                     sink.write(result)
                 except Exception as exc:  # a record the writer cannot store must not stop the run
@@ -242,14 +330,34 @@ def run(
                     if on_written:
                         on_written(result)
             else:
+                read_done += not isinstance(result, ReadError)
                 errors(result)
             if on_record:
                 on_record()
+            if checkpoint and consumed % every == 0:
+                sink.sync()  # type: ignore[attr-defined]
+                errors.sync()
+                done = {
+                    "read": read_done,
+                    "written": written - errors.rejected,
+                    "rejected": errors.rejected,
+                    "errors": errors.count,
+                    "stages": [s.as_dict() for s in stats.stages.values()],
+                }
+                out_bytes = sink.bytes_written  # type: ignore[attr-defined]
+                checkpoint.save(consumed, out_bytes, errors.bytes_written, done)
+        complete = True
     finally:
         try:
-            sink.close()
+            if complete or not hasattr(sink, "abort"):
+                sink.close()
+            else:
+                sink.abort()
         finally:
             errors.close()
+    if checkpoint:
+        checkpoint.remove()  # the output is complete under its name: nothing is left to resume
+    stats.read = read_done
     stats.written = written - errors.rejected
     stats.errors = errors.count
     return stats
