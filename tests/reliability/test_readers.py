@@ -297,3 +297,16 @@ def test_word_kinds_match_the_word_pattern(text: str) -> None:
     for m in WORD_RE.finditer(text):
         expected[m.start() : m.end()] = 2 if m.group()[0].isdigit() else 1
     assert kinds.tolist() == expected.tolist()
+
+
+def test_csv_without_rows_or_text_column_is_reported(tmp_path: Path) -> None:
+    # found by the fuzz test: 8 bytes decoded as one UTF-16 "header" line read as nothing at all
+    odd = tmp_path / "odd.csv"
+    odd.write_bytes(b"\x01\x00\x01\x01\x01\r\x00\t")
+    assert summary(read(odd)) == [
+        ("error", None, "no rows, and the header names no text field (text, content)")
+    ]
+    # an export with no rows yet is not an error: it holds nothing to lose
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,text\n", encoding="utf-8")
+    assert read(empty) == []

@@ -173,6 +173,15 @@ class CsvReader(Reader):
             try:
                 row = next(reader)
             except StopIteration:
+                if row_no == 0 and not set(header) & set(self.field_map.text):
+                    # no rows, and no column that could hold one: not a CSV export at all (binary data
+                    # in one "line", a text file named .csv), so say so rather than read nothing
+                    yield ReadError(
+                        origin,
+                        None,
+                        f"no rows, and the header names no text field ({', '.join(self.field_map.text)})",
+                        excerpt(head[:2000]),
+                    )
                 return
             except (csv.Error, _RecordTooLarge) as exc:
                 row_no += 1
