@@ -12,8 +12,8 @@ output is byte-identical to the in-process one, and writes benchmarks/results/en
 Goals: Ray within 20 % of the local executor at 2 workers; 1 -> 2 workers at least 1.6x.
 Ray's start-up (``ray.init``, inside ``make_executor("ray", N)``) is timed apart from the run. It happens
 once per worker count: a local Ray instance is started with N CPUs, as ``khabar process --engine ray
---workers N`` does, because the executor keeps two tasks per worker in flight, so one worker on an instance
-with two CPUs would run two tasks at once. The local executor's pool is started inside its run (the way
+--workers N`` does (the executor runs N tasks at a time on any instance, so a fresh one per count only
+keeps the rows alike). The local executor's pool is started inside its run (the way
 ``khabar process`` pays for it), so its start-up is in its wall seconds. ``--repeat`` keeps each row's
 fastest run, but only the in-process and Ray rows keep their loaded models and word caches between runs
 (the local executor spawns a fresh pool each time): compare rows at the default, one run each.
