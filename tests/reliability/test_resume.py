@@ -100,16 +100,7 @@ def test_interrupted_at_any_point_resumes_to_the_same_bytes_and_counts(tmp_path:
     # checkpoint), just after a checkpoint, mid-shard, and with the last shard partly written
     for stop in (100, SHARD, SHARD + 1, 2 * SHARD - 7, 3 * SHARD + 39):
         out = tmp_path / f"out{stop}.jsonl"
-        seen = 0
-
-        def interrupt(stop: int = stop) -> None:
-            nonlocal seen
-            seen += 1
-            if seen == stop:
-                raise KeyboardInterrupt
-
-        with pytest.raises(KeyboardInterrupt):
-            process([str(src)], str(out), stages=FAST_STAGES, on_error=lambda m: None, on_record=interrupt)
+        _interrupted(src, out, stop)
         assert not out.exists()
         notes: list[str] = []
         got = process(
