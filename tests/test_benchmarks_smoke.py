@@ -15,6 +15,14 @@ SCRIPT = REPO / "benchmarks" / "refine.py"
 SEED = REPO / "examples" / "000_33b316c23a9f7167.txt"
 
 
+def _bench(script: Path, *args: str, shared: Path, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """Run a benchmark script with ``shared`` as KHABAR_SHARED."""
+    env = {**os.environ, "KHABAR_SHARED": str(shared)}
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
+
+
 def _article(source: str, n: int, content: str, title: str, author: str = "") -> dict[str, str]:
     return {
         "source": source,
@@ -58,14 +66,7 @@ def _make_shared(root: Path) -> Path:
 def test_refine_benchmark_runs(tmp_path: Path) -> None:
     shared = _make_shared(tmp_path / "shared")
     report = tmp_path / "refine.md"
-    env = {**os.environ, "KHABAR_SHARED": str(shared)}
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--limit", "50", "--skip-datatrove", "--out", str(report)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    done = _bench(SCRIPT, "--limit", "50", "--skip-datatrove", "--out", str(report), shared=shared)
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
     assert "articles/s (1 worker)" in out
@@ -77,14 +78,7 @@ def test_refine_benchmark_runs(tmp_path: Path) -> None:
 
 
 def test_refine_benchmark_without_data(tmp_path: Path) -> None:
-    env = {**os.environ, "KHABAR_SHARED": str(tmp_path / "nowhere")}
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--limit", "5", "--skip-datatrove"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    done = _bench(SCRIPT, "--limit", "5", "--skip-datatrove", shared=tmp_path / "nowhere", timeout=60)
     assert done.returncode == 0
     assert "SaudiNewsNet not found" in done.stdout
 
@@ -97,23 +91,8 @@ def test_engine_benchmark_runs(tmp_path: Path) -> None:
     writes the same 3 articles and 1 read error, and the report says how to reproduce it."""
     shared = _make_shared(tmp_path / "shared")
     report = tmp_path / "engine.md"
-    env = {**os.environ, "KHABAR_SHARED": str(shared)}
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ENGINE_SCRIPT),
-            "--limit",
-            "10",
-            "--no-ray",
-            "--out",
-            str(report),
-            "--note",
-            "smoke",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    done = _bench(
+        ENGINE_SCRIPT, "--limit", "10", "--no-ray", "--out", str(report), "--note", "smoke", shared=shared
     )
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
@@ -137,14 +116,7 @@ def test_engine_benchmark_runs(tmp_path: Path) -> None:
 
 def test_engine_benchmark_without_data(tmp_path: Path) -> None:
     report = tmp_path / "engine.md"
-    env = {**os.environ, "KHABAR_SHARED": str(tmp_path / "nowhere")}
-    done = subprocess.run(
-        [sys.executable, str(ENGINE_SCRIPT), "--no-ray", "--out", str(report)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    done = _bench(ENGINE_SCRIPT, "--no-ray", "--out", str(report), shared=tmp_path / "nowhere", timeout=60)
     assert done.returncode == 0
     assert "SaudiNewsNet not found" in done.stdout
     assert not report.exists()
