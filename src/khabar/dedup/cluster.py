@@ -225,15 +225,9 @@ def find_clusters(batch: FeatureBatch, config: DedupConfig) -> Clusters:
 
     # 3. wire copies via shared sentence fingerprints
     offs = batch.sentence_offsets
-    counts = (offs[1:] - offs[:-1])[rep_docs]
-    total = int(counts.sum())
-    if total:
-        # every representative's fingerprints, gathered without a Python loop
-        first = np.cumsum(counts) - counts
-        pos = np.arange(total) - np.repeat(first, counts) + np.repeat(offs[rep_docs], counts)
-        fp_vals = batch.sentence_values[pos]
+    fp_vals, counts = _gather(offs, batch.sentence_values, rep_docs)
+    if len(fp_vals):
         fp_owner = np.repeat(reps, counts)
-        del pos
         _, fp_inverse, fp_sizes = np.unique(fp_vals, return_inverse=True, return_counts=True)
         posting = fp_sizes[fp_inverse]
         keep = (posting >= 2) & (posting <= config.max_posting)
@@ -295,14 +289,9 @@ def _containment_candidates(
     pair list in memory stays near ``_CHUNK`` × 16 entries; what is kept is one code and count per
     pair sharing a shingle (~1.3M for SaudiNewsNet's 30k articles)."""
     n = len(by_rank)
-    offs = batch.shingle_offsets
-    docs = by_rank[reps]
-    counts = offs[docs + 1] - offs[docs]
-    total = int(counts.sum())
-    if not total:
+    values, counts = _gather(batch.shingle_offsets, batch.shingle_values, by_rank[reps])
+    if not len(values):
         return np.zeros(0, dtype=np.int64)
-    first = np.cumsum(counts) - counts
-    values = batch.shingle_values[np.arange(total) - np.repeat(first, counts) + np.repeat(offs[docs], counts)]
     owner = np.repeat(reps, counts)
     # one sort of (shingle, owner) keys: runs of a value, owners ascending within each
     keys = np.sort((values.astype(np.uint64) << np.uint64(32)) | owner.astype(np.uint64))
@@ -336,6 +325,15 @@ def _containment_candidates(
     a, b = codes // n, codes % n
     need = config.containment * np.minimum(sizes[a], sizes[b]) - np.maximum(common[a], common[b])
     return codes[shared >= need - 1e-9]
+
+
+def _gather(offs: np.ndarray, values: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values of ``docs`` (one after another, in ``docs`` order), gathered without a Python
+    loop, and how many each document has."""
+    counts = offs[docs + 1] - offs[docs]
+    first = np.cumsum(counts) - counts
+    pos = np.arange(int(counts.sum())) - np.repeat(first, counts) + np.repeat(offs[docs], counts)
+    return values[pos], counts
 
 
 def _counts_by_rank(offs: np.ndarray, by_rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:

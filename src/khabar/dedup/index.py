@@ -26,7 +26,7 @@ import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -396,35 +396,27 @@ class DedupIndex:
 
     # -- errors ---------------------------------------------------------------------------------
 
-    def _errors(self, doing: str) -> _SqliteErrors:
-        return _SqliteErrors(self, doing)
-
-
-class _SqliteErrors:
-    """SQLite's exceptions as DedupIndexErrors that say which index and what to do."""
-
-    def __init__(self, index: DedupIndex, doing: str) -> None:
-        self.index, self.doing = index, doing
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
-        if exc is None or not isinstance(exc, sqlite3.Error):
-            if exc is not None and self.doing == "open":
-                self.index.close()
-            return False
-        if self.doing == "open":
-            self.index.close()
-        else:
-            self.index.rollback()
-        where = self.index.db_path
-        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
-            raise IndexLockedError(f"index {where} is in use by another run; try again later") from None
-        if isinstance(exc, sqlite3.DatabaseError) and "disk is full" in str(exc):
-            raise DedupIndexError(
-                f"cannot {self.doing} index {where}: {exc}; the index is unchanged"
-            ) from None
-        if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
-            raise DedupIndexError(f"cannot {self.doing} index {where}: {exc}") from None
-        raise CorruptIndexError(f"cannot {self.doing} index {where}: {exc}; {_WHAT_TO_DO}") from None
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """SQLite's exceptions as DedupIndexErrors that say which index and what to do."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if doing == "open":
+                self.close()
+            else:
+                self.rollback()
+            where = self.db_path
+            if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                raise IndexLockedError(f"index {where} is in use by another run; try again later") from None
+            if isinstance(exc, sqlite3.DatabaseError) and "disk is full" in str(exc):
+                raise DedupIndexError(
+                    f"cannot {doing} index {where}: {exc}; the index is unchanged"
+                ) from None
+            if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+                raise DedupIndexError(f"cannot {doing} index {where}: {exc}") from None
+            raise CorruptIndexError(f"cannot {doing} index {where}: {exc}; {_WHAT_TO_DO}") from None
+        except BaseException:
+            if doing == "open":
+                self.close()
+            raise
