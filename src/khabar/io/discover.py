@@ -91,8 +91,8 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _file_key(item: str | ReadError) -> list[str]:
-    return (item.file if isinstance(item, ReadError) else item).split(os.sep)
+def _file_name(item: str | ReadError) -> str:
+    return item.file if isinstance(item, ReadError) else item
 
 
 def _dir_id(path: str) -> tuple[int, int] | None:
@@ -136,7 +136,7 @@ def _walk(directory: str) -> list[str | ReadError]:
             os.path.join(root, f) for f in files if not _is_hidden(f) and format_suffix(f) in READERS
         )
     # Sort by components, not the joined string, so 'a/b' and 'a-c' order the same on every OS.
-    return sorted(found, key=lambda p: os.path.relpath(os.sep.join(_file_key(p)), directory).split(os.sep))
+    return sorted(found, key=lambda p: os.path.relpath(_file_name(p), directory).split(os.sep))
 
 
 def _glob(pattern: str) -> list[str | ReadError]:
@@ -194,7 +194,7 @@ def _glob(pattern: str) -> list[str | ReadError]:
                     matched.append((path, os.path.isdir(path)))
         current = matched
     paths = {path for path, _ in current if path}
-    return sorted([*paths, *errors], key=lambda p: p.file if isinstance(p, ReadError) else p)
+    return sorted([*paths, *errors], key=_file_name)
 
 
 def iter_files(paths: list[str]) -> Iterator[str | ReadError]:
@@ -226,7 +226,7 @@ def iter_files(paths: list[str]) -> Iterator[str | ReadError]:
     for path in paths:
         if path == STDIN:
             yield STDIN
-        elif os.path.isdir(path) or os.path.exists(path):
+        elif os.path.exists(path):
             yield from once([path])
         elif glob.has_magic(path):  # type: ignore[attr-defined]
             matches = _glob(path)

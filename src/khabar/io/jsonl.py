@@ -475,7 +475,7 @@ class JsonReader(Reader):
             yield self._value_record(value, origin, index, encoding, "in the array")
             if value.problem == "unexpected end of data":
                 return
-            if value.problem not in (None, "too large", "unexpected end of data"):
+            if value.problem not in (None, "too large"):
                 yield ReadError(
                     origin, None, f"broken JSON: the rest of the array, from line {win.line}, was not read"
                 )

@@ -49,6 +49,11 @@ def _is_records_stdin() -> bool:
         d = json.loads(head)
     except ValueError:
         return False
+    return _is_record_head(d)
+
+
+def _is_record_head(d: Any) -> bool:
+    """A records file's first record: an object with ``paragraphs`` and ``schema``."""
     return isinstance(d, dict) and "paragraphs" in d and "schema" in d
 
 
@@ -66,8 +71,7 @@ def is_records_file(path: str) -> bool:
         with _text_lines(path) as f:
             for line in islice(f, 5):
                 if line.strip():
-                    d = json.loads(line)
-                    return isinstance(d, dict) and "paragraphs" in d and "schema" in d
+                    return _is_record_head(json.loads(line))
     except Exception:
         return False
     return False

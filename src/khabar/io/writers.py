@@ -57,9 +57,10 @@ def is_special_output(path: str | Path | None) -> bool:
     if path is None or str(path) == "-":
         return True
     try:
-        return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+        mode = os.stat(path).st_mode
     except OSError:
         return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def default_errors_path(output: str | Path | None) -> str | None:
@@ -234,7 +235,7 @@ class ParquetWriter:
     def __init__(self, path: str | Path, batch_size: int = 2048, on_reject: OnReject | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.partial = partial_path(self.path)
         self._writer = pq.ParquetWriter(str(self.partial), ARROW_SCHEMA, compression="zstd")
         self._batch: list[Article] = []
         self._batch_size = batch_size
