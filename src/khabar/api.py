@@ -112,13 +112,7 @@ class Summary:
 
     def as_dict(self) -> dict[str, object]:
         """The ``--stats`` JSON: the counts above and each stage's."""
-        return {
-            **self.run.as_dict(),
-            "repaired": self.repaired,
-            "display_repaired": self.display_repaired,
-            "datelines": self.datelines,
-            "reasons": dict(sorted(self.reasons.items())),
-        }
+        return {**self.run.as_dict(), **self.counts()}
 
 
 def _input_fingerprint(paths: Sequence[str], options: dict[str, Any]) -> str:

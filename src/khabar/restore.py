@@ -16,23 +16,19 @@ import unicodedata
 from collections.abc import Callable
 
 from khabar.record import Article, Edit, text_hash
-from khabar.text.display import LONE_SURROGATE_REASON
+from khabar.text.display import (
+    INVISIBLE,
+    LONE_SURROGATE,
+    LONE_SURROGATE_REASON,
+    PERSIAN_LOOKALIKE,
+    PERSIAN_MAP,
+    PRESENTATION,
+)
 from khabar.text.keys import match_key
 
 
 class RestoreError(ValueError):
     """The record's edit log does not fit its paragraphs (a hand-edited or truncated record)."""
-
-
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u061c\ufeff\u00ad") | {
-    chr(c) for c in range(0x2060, 0x206A)
-}
-_PERSIAN = {"\u06a9": "\u0643", "\u06cc": "\u064a"}
-
-
-def _is_presentation_form(c: str) -> bool:
-    # Arabic presentation forms A and B, less the BOM (as khabar.text.display repairs them)
-    return 0xFB50 <= ord(c) <= 0xFDFF or 0xFE70 <= ord(c) <= 0xFEFE
 
 
 def _words(text: str) -> list[str]:
@@ -49,16 +45,15 @@ def _is_repeat(old: str, earlier: str) -> bool:
 # are checked for position only.
 _EDIT_CHECKS: dict[str, Callable[[Edit, str], bool]] = {
     "whitespace": lambda e, _: (e.old == "" or e.old.isspace()) and e.new in ("", " "),
-    "invisible-char": lambda e, _: e.new == "" and bool(e.old) and set(e.old) <= _INVISIBLE,
-    "persian-letter": lambda e, _: len(e.old) == 1 and _PERSIAN.get(e.old) == e.new,
+    # the character classes are display's own, so a check accepts exactly what its pass repairs
+    "invisible-char": lambda e, _: e.new == "" and INVISIBLE.fullmatch(e.old) is not None,
+    "persian-letter": lambda e, _: (
+        PERSIAN_LOOKALIKE.fullmatch(e.old) is not None and e.old.translate(PERSIAN_MAP) == e.new
+    ),
     "presentation-form": lambda e, _: (
-        bool(e.old)
-        and all(_is_presentation_form(c) for c in e.old)
-        and unicodedata.normalize("NFKC", e.old) == e.new
+        PRESENTATION.fullmatch(e.old) is not None and unicodedata.normalize("NFKC", e.old) == e.new
     ),
-    LONE_SURROGATE_REASON: lambda e, _: (
-        len(e.old) == 1 and 0xD800 <= ord(e.old) <= 0xDFFF and e.new == "\ufffd"
-    ),
+    LONE_SURROGATE_REASON: lambda e, _: LONE_SURROGATE.fullmatch(e.old) is not None and e.new == "\ufffd",
     "repeated-body": lambda e, cur: e.new == "" and _is_repeat(e.old, cur[: e.start]),
 }
 

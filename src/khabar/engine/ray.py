@@ -40,21 +40,9 @@ class RayExecutor:
         self.workers = workers
         self._ray = ray
         if not ray.is_initialized():  # Ray's own notices off: khabar's stderr is its summary and errors
+            where = {"address": address} if address else {"num_cpus": workers}
             try:
-                if address:
-                    ray.init(
-                        address=address,
-                        include_dashboard=False,
-                        log_to_driver=False,
-                        logging_level=logging.ERROR,
-                    )
-                else:
-                    ray.init(
-                        num_cpus=workers,
-                        include_dashboard=False,
-                        log_to_driver=False,
-                        logging_level=logging.ERROR,
-                    )
+                ray.init(**where, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
             except (ConnectionError, ValueError, RuntimeError) as exc:
                 raise EngineError(
                     f"cannot start or reach Ray{f' at {address}' if address else ''}: {exc}"

@@ -337,13 +337,8 @@ def run(
             if checkpoint and consumed % every == 0:
                 sink.sync()  # type: ignore[attr-defined]
                 errors.sync()
-                done = {
-                    "read": read_done,
-                    "written": written - errors.rejected,
-                    "rejected": errors.rejected,
-                    "errors": errors.count,
-                    "stages": [s.as_dict() for s in stats.stages.values()],
-                }
+                so_far = RunStats(read_done, written - errors.rejected, errors.count, stats.stages)
+                done = {**so_far.as_dict(), "rejected": errors.rejected}
                 out_bytes = sink.bytes_written  # type: ignore[attr-defined]
                 checkpoint.save(consumed, out_bytes, errors.bytes_written, done)
         complete = True

@@ -24,13 +24,13 @@ class Change:
 
 
 # Arabic presentation forms A and B (minus U+FEFF, the BOM, which is an invisible character).
-_PRESENTATION = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFE]+")
+PRESENTATION = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFE]+")
 # Bidi controls (LRM, RLM, embeddings, isolates, ALM), zero-width characters, BOM, soft hyphen.
-_INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD]+")
-_PERSIAN_LOOKALIKE = re.compile(r"[\u06A9\u06CC]")
+INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD]+")
+PERSIAN_LOOKALIKE = re.compile(r"[\u06A9\u06CC]")
 _PERSIAN_ONLY = re.compile(r"[\u067E\u0686\u0698\u06AF]")  # پ چ ژ گ: Persian, not Arabic
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
-_PERSIAN_MAP = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a"})
+PERSIAN_MAP = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a"})
 # Any run of whitespace at either end, a run of two or more, or a lone non-space whitespace char
 # (the definition; _whitespace finds the same matches faster).
 _WHITESPACE = re.compile(r"^\s+|\s+$|\s{2,}|[^\S ]")
@@ -124,12 +124,12 @@ def _fix_mojibake(line: str) -> Iterator[Change]:
 
 
 def _presentation_forms(line: str) -> Iterator[Change]:
-    for m in _PRESENTATION.finditer(line):
+    for m in PRESENTATION.finditer(line):
         yield Change(m.start(), m.end(), unicodedata.normalize("NFKC", m.group()), "presentation-form")
 
 
 def _invisible(line: str) -> Iterator[Change]:
-    for m in _INVISIBLE.finditer(line):
+    for m in INVISIBLE.finditer(line):
         yield Change(m.start(), m.end(), "", "invisible-char")
 
 
@@ -137,8 +137,8 @@ def _persian_lookalikes(line: str) -> Iterator[Change]:
     # Only in Arabic text: in a Persian line ک and ی are the right letters.
     if _PERSIAN_ONLY.search(line) or not _ARABIC_LETTER.search(line):
         return
-    for m in _PERSIAN_LOOKALIKE.finditer(line):
-        yield Change(m.start(), m.end(), m.group().translate(_PERSIAN_MAP), "persian-letter")
+    for m in PERSIAN_LOOKALIKE.finditer(line):
+        yield Change(m.start(), m.end(), m.group().translate(PERSIAN_MAP), "persian-letter")
 
 
 def _whitespace(line: str) -> Iterator[Change]:
