@@ -10,7 +10,8 @@ Layers, lowest first (a module may import its own layer and those below it, neve
    agencies.
 3. ``enrich`` — enrichment stages (entities, dates, numbers, quotes, NER) built on the refine tables.
 4. ``dedup`` — deduplication's map/reduce pieces (features, MinHash, clusters, index, report).
-5. ``engine``, ``pipeline``, ``stages`` — executors, the refine pipeline, the stage registry and runner.
+5. ``engine``, ``pipeline``, ``stages`` — executors, the refine pipeline, the stage registry and runner;
+   ``store`` — the article store and search, built on records, io and the text keys.
 6. ``dedup.run`` — the dedup orchestrator: reads, refines and writes, so it sits above the pipeline.
 7. ``api`` — the public Python entry points.
 8. ``cli``, ``show``, ``restore``, and the ``khabar`` package itself — the user-facing top.
@@ -52,6 +53,7 @@ LAYERS: dict[str, int] = {
     "khabar.engine": 5,
     "khabar.pipeline": 5,
     "khabar.stages": 5,
+    "khabar.store": 5,
     "khabar.dedup.run": 6,
     "khabar.api": 7,
     "khabar.cli": 8,

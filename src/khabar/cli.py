@@ -517,6 +517,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_ner_parsers(sub)
 
+    from khabar.store.commands import add_commands as add_store_commands
+
+    add_store_commands(sub)
+
     r = sub.add_parser(
         "restore",
         help="rebuild the original input texts from khabar records",
