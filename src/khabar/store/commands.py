@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from khabar.io.base import ReadError
-from khabar.io.records import is_records_file, iter_record_dicts
+from khabar.io.base import ReadError, open_binary
+from khabar.io.records import is_records_file, iter_record_dicts, parse_record_line
 from khabar.io.writers import ErrorWriter, OutputError, default_errors_path, open_writer, output_format
 from khabar.record import SchemaError
 from khabar.store.base import MARK_END, MARK_START, Hit, QueryError, SearchFilters, StoreError
@@ -37,24 +37,47 @@ def _open(target: str, command: str, readonly: bool) -> Any:
     return store.open(target, readonly=readonly)
 
 
-def _records(path: str) -> Iterator[tuple[int, dict[str, Any] | ReadError]]:
-    """(record number, record dict or ReadError) for each record of a records file; a file that cannot
-    be read, or is not khabar records, is one ReadError."""
+Item = tuple[int, dict[str, Any] | ReadError, bytes | None]
+
+
+def _lines(path: str) -> Iterator[Item]:
+    """A JSON Lines records file line by line, each record with its line (stored as it is, so ``export``
+    gives the file back byte for byte whatever wrote it); line numbers from 1."""
+    with open_binary(path) as stream:
+        for n, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            line = raw.removeprefix(b"\xef\xbb\xbf") if n == 1 else raw
+            try:
+                yield n, parse_record_line(line), line
+            except (ValueError, UnicodeDecodeError) as exc:
+                yield n, ReadError(path, n, f"bad record: {exc}", raw.decode("utf-8", "replace")[:2000]), None
+
+
+def _records(path: str) -> Iterator[Item]:
+    """(record number, record dict or ReadError, its JSON line if any) for each record of a records
+    file; a file that cannot be read, or is not khabar records, is one ReadError."""
     if path != "-" and not Path(path).exists():
-        yield 0, ReadError(path, None, "no such file")
+        yield 0, ReadError(path, None, "no such file"), None
         return
     if not is_records_file(path):
         yield (
             0,
             ReadError(path, None, "not a khabar records file (refine raw articles first: khabar process)"),
+            None,
         )
         return
     n = 0
     try:
-        for n, item in enumerate(iter_record_dicts(path), start=1):
-            yield n, item
+        if path == "-" or path.lower().endswith(".parquet"):
+            for n, item in enumerate(iter_record_dicts(path), start=1):
+                yield n, item, None
+        else:
+            for item in _lines(path):
+                n = item[0]
+                yield item
     except (OSError, EOFError, ValueError) as exc:  # a truncated compressed file, a damaged Parquet file
-        yield n + 1, ReadError(path, n + 1, f"cannot read further: {exc}")
+        yield n + 1, ReadError(path, n + 1, f"cannot read further: {exc}"), None
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -67,12 +90,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     writer = db.writer()
     try:
         for path in args.records:
-            for n, item in _records(path):
+            for n, item, line in _records(path):
                 if isinstance(item, ReadError):
                     reason, raw = item.reason, item.raw
                 else:
                     try:
-                        writer.write_record(item)
+                        if line is None:
+                            writer.write_record(item)
+                        else:
+                            writer.write_record(item, line)
                         continue
                     except (SchemaError, TypeError, ValueError, AttributeError) as exc:
                         reason, raw = f"bad record: {exc}", json.dumps(item, ensure_ascii=False)[:2000]

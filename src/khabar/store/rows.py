@@ -12,6 +12,7 @@ record would cost more than storing it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,15 +43,42 @@ ARTICLE_COLUMNS = (
     "digest", "place", "place_en", "country", "agency", "place_key", "agency_key", "record",
 )  # fmt: skip
 PARAGRAPH_COLUMNS = ("para", "text")
-ENTITY_COLUMNS = ("idx", "type", "text", "para", "start", "end", "canonical", "name_en", "country", "key")
+# One row per distinct entity of an article (its mentions counted), not per mention: filters and facets ask
+# which articles name whom; the mentions themselves are in the record.
+ENTITY_COLUMNS = ("idx", "type", "name", "name_en", "country", "key", "mentions")
 QUOTE_COLUMNS = ("idx", "text", "para", "start", "end", "speaker", "speaker_entity", "speaker_key")
 DATE_COLUMNS = ("idx", "text", "para", "start", "end", "value", "granularity")
 NUMBER_COLUMNS = ("idx", "text", "para", "start", "end", "value", "unit")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(*names: str | None) -> str:
-    """Several names of one thing as one filterable key: each folded like search terms."""
-    return NAME_SEPARATOR.join(k for n in names if n and (k := index_text(n)))
+    """Several names of one thing as one filterable key: each folded like search terms (cached: names
+    repeat across a corpus)."""
+    return NAME_SEPARATOR.join(k for n in names if isinstance(n, str) and (k := index_text(n)))
+
+
+def _entity_rows(entities: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Distinct entities (type, name — the canonical one when known —, English name, country) in order
+    of first mention, with a key over every spelling it was mentioned by, and the mention count."""
+    found: dict[tuple[Any, ...], list[Any]] = {}  # ident -> [first index, spellings, mentions]
+    for i, e in enumerate(entities):
+        ident = (e.get("type"), e.get("canonical") or e.get("text"), e.get("name_en"), e.get("country"))
+        entry = found.setdefault(ident, [i, {}, 0])
+        entry[1][e.get("text")] = None
+        entry[2] += 1
+    return [
+        (
+            first,
+            kind,
+            name,
+            name_en,
+            country,
+            name_key(name, name_en, *(t for t in spellings if t != name)),
+            n,
+        )
+        for (kind, name, name_en, country), (first, spellings, n) in found.items()
+    ]
 
 
 def check_record(d: Any) -> None:
@@ -79,8 +107,9 @@ def _spans(items: Any, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
     ]
 
 
-def record_rows(d: dict[str, Any]) -> RecordRows:
-    """Flatten one record dict (``check_record`` first)."""
+def record_rows(d: dict[str, Any], line: bytes | None = None) -> RecordRows:
+    """Flatten one record dict (``check_record`` first). ``line``: the JSON line it was read from, kept
+    as the record instead of writing the dict again (faster, and exact whatever wrote it)."""
     dateline = d.get("dateline") or {}
     duplicate = d.get("duplicate") or {}
     entities = [e for e in d.get("entities") or () if isinstance(e, dict)]
@@ -102,13 +131,8 @@ def record_rows(d: dict[str, Any]) -> RecordRows:
         "agency": dateline.get("agency"),
         "place_key": name_key(dateline.get("place"), dateline.get("place_en")),
         "agency_key": name_key(*(dateline.get("agency") or "").split(","), dateline.get("agency_en")),
-        "record": json_line(d)[:-1],  # bytes, a lone surrogate escaped as JSON writes it
+        "record": line.rstrip(b"\r\n") if line is not None else json_line(d)[:-1],
     }
-    ents = [
-        (i, e.get("type"), e.get("text"), e.get("para"), e.get("start"), e.get("end"), e.get("canonical"),
-         e.get("name_en"), e.get("country"), name_key(e.get("text"), e.get("canonical"), e.get("name_en")))
-        for i, e in enumerate(entities)
-    ]  # fmt: skip
     quotes = []
     for i, q in enumerate(d.get("quotes") or ()):
         if not isinstance(q, dict):
@@ -125,7 +149,7 @@ def record_rows(d: dict[str, Any]) -> RecordRows:
     return RecordRows(
         article=article,
         paragraphs=list(enumerate(paragraphs)),
-        entities=ents,
+        entities=_entity_rows(entities),
         quotes=quotes,
         dates=_spans(d.get("dates"), DATE_COLUMNS),
         numbers=_spans(d.get("numbers"), NUMBER_COLUMNS),
