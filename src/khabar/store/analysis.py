@@ -32,9 +32,10 @@ import regex
 
 from khabar.text.keys import match_key
 
-# Letters, digits and marks: harakat (Mn) and tatweel (Lm) stay inside their word.
-WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+")
-_MARKS = regex.compile(r"\p{M}+")  # marks match_key does not delete (rare Quranic signs)
+# Letters, digits, marks and invisible format characters: harakat (Mn), tatweel (Lm), a zero-width
+# joiner or a soft hyphen (Cf) stay inside their word, since the key deletes them.
+WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}\p{Cf}]+")
+_MARKS = regex.compile(r"[\p{M}\p{Cf}]+")  # what match_key may leave of these (rare Quranic signs)
 _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 
 MIN_STEM = 3  # letters a core must keep, and have before variants are made of it
@@ -60,14 +61,14 @@ _DELETE = 0xFFFFFFFF
 
 @functools.cache
 def _word_table() -> np.ndarray:
-    """For each BMP character of a matching key: itself if a letter or digit, deleted if a mark, else a
-    space. Built on first use (~50 ms)."""
+    """For each BMP character of a matching key: itself if a letter or digit, deleted if a mark or an
+    invisible format character, else a space. Built on first use (~50 ms)."""
     table = np.full(0x10000, 0x20, dtype=np.uint32)
     for cp in range(0x10000):
         category = unicodedata.category(chr(cp))
         if category[0] in "LN":
             table[cp] = cp
-        elif category[0] == "M":
+        elif category[0] == "M" or category == "Cf":
             table[cp] = _DELETE
     return table
 
@@ -82,9 +83,18 @@ def _fold_words(key: str) -> list[str]:
     return codes[codes != _DELETE].tobytes().decode("utf-32-le").split()
 
 
+def _key(text: str) -> str:
+    """The matching key, of the NFKC form: match_key applies NFKC only to texts holding a presentation
+    form or an odd space, so without this a word (ª) would fold one way alone and another in a text
+    holding a no-break space; the quick check keeps the common case free."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return match_key(text)
+
+
 def fold_text(text: str) -> str:
     """The matching key of ``text`` as words of letters and digits separated by single spaces."""
-    return " ".join(_fold_words(match_key(text)))
+    return " ".join(_fold_words(_key(text)))
 
 
 class _Cores(dict[str, str]):
@@ -102,7 +112,7 @@ _CORES = _Cores()
 
 def index_text(text: str) -> str:
     """Each word's core, space-separated: the text FTS5's tokenizer indexes in place of ``text``."""
-    return " ".join(map(_CORES.__getitem__, _fold_words(match_key(text))))
+    return " ".join(map(_CORES.__getitem__, _fold_words(_key(text))))
 
 
 @functools.lru_cache(maxsize=1 << 18)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import regex
 
-from khabar.store.analysis import core
+from khabar.store.analysis import WORD_RE, core
 from khabar.store.base import QueryError
 
 MAX_QUERY_CHARS = 1000
@@ -25,7 +25,7 @@ MAX_TERMS = 32
 
 # A quoted phrase (closed or not), an exclusion mark, or a word (letters, digits, marks) with an optional *.
 _LEXEME = regex.compile(
-    r'(?P<quote>"[^"]*"?)|(?P<minus>-)(?=["\p{L}\p{N}\p{M}])|(?P<word>[\p{L}\p{N}\p{M}]+)(?P<star>\*)?'
+    r'(?P<quote>"[^"]*"?)|(?P<minus>-)(?=["\p{L}\p{N}\p{M}\p{Cf}])|(?P<word>[\p{L}\p{N}\p{M}\p{Cf}]+)(?P<star>\*)?'
 )
 OPERATORS = ("OR", "NOT", "AND")
 
@@ -55,7 +55,7 @@ class Query:
 
 def _term(text: str, prefix: bool = False) -> Term | None:
     words, cores = [], []
-    for m in regex.finditer(r"[\p{L}\p{N}\p{M}]+", text):
+    for m in WORD_RE.finditer(text):
         for c in core(m.group()).split():
             words.append(m.group())
             cores.append(c)

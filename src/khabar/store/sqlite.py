@@ -113,8 +113,10 @@ def _schema_version(con: sqlite3.Connection, path: str) -> int:
     return int(version)
 
 
-def migrate(con: sqlite3.Connection, path: str, target: int = SCHEMA_VERSION) -> None:
-    """Bring the file to schema ``target`` in one transaction (nothing changes if one step fails)."""
+def migrate(con: sqlite3.Connection, path: str, target: int | None = None) -> None:
+    """Bring the file to schema ``target`` (default: this khabar's) in one transaction: nothing changes
+    if a step fails."""
+    target = SCHEMA_VERSION if target is None else target
     con.execute("BEGIN IMMEDIATE")
     try:
         version = _schema_version(con, path)
