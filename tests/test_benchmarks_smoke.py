@@ -120,3 +120,91 @@ def test_engine_benchmark_without_data(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "SaudiNewsNet not found" in done.stdout
     assert not report.exists()
+
+
+SEARCH_SCRIPT = REPO / "benchmarks" / "search.py"
+SCALE_SCRIPT = REPO / "benchmarks" / "store_scale.py"
+
+
+def test_search_benchmark_runs(tmp_path: Path) -> None:
+    """benchmarks/search.py ranks a two-query set over the tiny folder with every system but Snowball (whose
+    venv would need the network); khabar's rows appear when khabar.store exists, else it says skipped."""
+    shared = _make_shared(tmp_path / "shared")
+    queries = tmp_path / "q.jsonl"
+    rows = [
+        {
+            "qid": "k1",
+            "kind": "known-item",
+            "query": "مستشفيات نجران",
+            "variant": "plain",
+            "relevant": ["http://example.com/alriyadh/3"],
+            "note": "smoke",
+        },
+        {
+            "qid": "t1",
+            "kind": "topic",
+            "query": "لجنه التحكيم",
+            "variant": "ta-marbuta",
+            "relevant": ["http://example.com/sabq/2"],
+            "note": "smoke",
+        },
+    ]
+    queries.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    report = tmp_path / "search.md"
+    done = _bench(
+        SEARCH_SCRIPT,
+        "--limit",
+        "10",
+        "--queries",
+        str(queries),
+        "--no-pystemmer",
+        "--no-enrich",
+        "--workers",
+        "1",
+        "--out",
+        str(report),
+        shared=shared,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert "2 of 2 judged queries" in text
+    for row in ("| FTS5 unicode61 |", "| Lucene normaliser + ArabicStemmer |"):
+        assert row in text
+    assert "## recall@100 per variant" in text
+    assert "Snowball arabic (PyStemmer): skipped (--no-pystemmer)." in done.stdout
+    assert "| khabar |" in text or "khabar: skipped" in done.stdout
+
+
+def test_search_and_scale_benchmarks_without_data(tmp_path: Path) -> None:
+    for script in (SEARCH_SCRIPT, SCALE_SCRIPT):
+        done = _bench(script, "--out", str(tmp_path / "r.md"), shared=tmp_path / "nowhere", timeout=60)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "SaudiNewsNet not found" in done.stdout
+    assert not (tmp_path / "r.md").exists()
+
+
+def test_store_scale_benchmark_runs(tmp_path: Path) -> None:
+    """benchmarks/store_scale.py at --n 2000 over a pool of the tiny folder's 3 articles."""
+    import pytest
+
+    pytest.importorskip("khabar.store")
+    shared = _make_shared(tmp_path / "shared")
+    report = tmp_path / "scale.md"
+    done = _bench(
+        SCALE_SCRIPT,
+        "--n",
+        "2000",
+        "--pool",
+        "10",
+        "--workers",
+        "1",
+        "--out",
+        str(report),
+        shared=shared,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# khabar store at 2,000 synthetic articles")
+    assert "| search p50" in text and "| DB size" in text
