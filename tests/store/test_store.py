@@ -258,3 +258,23 @@ def test_index_reports_bad_records_and_goes_on(
     s = open_store(str(db), readonly=True)
     assert s.stats()["articles"] == 1
     s.close()
+
+
+def test_a_store_indexed_by_another_analysis_is_reindexed(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    s = open_store(str(path))
+    s.add(corpus())
+    s.close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value = 'old' WHERE key = 'analysis'")
+    con.execute("INSERT INTO fts (fts) VALUES ('delete-all')")  # as if its terms were another analysis's
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="another version of khabar's analysis"):
+        open_store(str(path), readonly=True)
+    s = open_store(str(path))  # for writing: reindexed from the stored records
+    assert [h.id for h in s.search("إبراهيم").hits] == ["hamza"]
+    s.add([art("hamza", "نص آخر")])  # the replaced entry's terms are deleted exactly
+    assert s.search("إبراهيم").total == 0
+    s.con.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")
+    s.close()

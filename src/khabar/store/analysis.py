@@ -37,6 +37,11 @@ from khabar.text.keys import match_key
 WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}\p{Cf}]+")
 _MARKS = regex.compile(r"[\p{M}\p{Cf}]+")  # what match_key may leave of these (rare Quranic signs)
 _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+_NOT_DISPLAY_WORD = regex.compile(r"[^\p{L}\p{N}\p{M}\p{Cf}]+")
+
+# Bumped whenever what ``index_text`` gives for a text changes: a store indexed by another version is
+# reindexed when opened for writing (its full-text index holds no text to recompute from).
+ANALYSIS_VERSION = "1"
 
 MIN_STEM = 3  # letters a core must keep, and have before variants are made of it
 
@@ -86,9 +91,10 @@ def _fold_words(key: str) -> list[str]:
 def _key(text: str) -> str:
     """The matching key, of the NFKC form: match_key applies NFKC only to texts holding a presentation
     form or an odd space, so without this a word (ª) would fold one way alone and another in a text
-    holding a no-break space; the quick check keeps the common case free."""
+    holding a no-break space; the quick check keeps the common case free. What is no word character
+    before NFKC stays none after it (🈐 is a symbol on the page, not the word 手)."""
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", _NOT_DISPLAY_WORD.sub(" ", text))
     return match_key(text)
 
 

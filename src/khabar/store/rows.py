@@ -101,9 +101,13 @@ def _day(published: Any) -> str | None:
     return None
 
 
-def _spans(items: Any, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+def _spans(items: Any, last: str, extra: str) -> list[tuple[Any, ...]]:
+    """Date or number rows: (idx, text, para, start, end, value, ``extra``); spelled out, as a generator
+    per row cost a third of the flattening."""
     return [
-        (i, *(it.get(c) for c in columns[1:])) for i, it in enumerate(items or ()) if isinstance(it, dict)
+        (i, it.get("text"), it.get("para"), it.get("start"), it.get("end"), it.get(last), it.get(extra))
+        for i, it in enumerate(items or ())
+        if isinstance(it, dict)
     ]
 
 
@@ -146,16 +150,23 @@ def record_rows(d: dict[str, Any], line: bytes | None = None) -> RecordRows:
              name_key(q.get("speaker"), canonical))
         )  # fmt: skip
     paragraphs = d["paragraphs"]
+    title_index, body_index = index_texts(d)
     return RecordRows(
         article=article,
         paragraphs=list(enumerate(paragraphs)),
         entities=_entity_rows(entities),
         quotes=quotes,
-        dates=_spans(d.get("dates"), DATE_COLUMNS),
-        numbers=_spans(d.get("numbers"), NUMBER_COLUMNS),
-        title_index=index_text(d.get("title") or ""),
-        body_index=index_text("\n".join([dateline.get("raw") or "", *paragraphs])),
+        dates=_spans(d.get("dates"), "value", "granularity"),
+        numbers=_spans(d.get("numbers"), "value", "unit"),
+        title_index=title_index,
+        body_index=body_index,
     )
+
+
+def index_texts(d: dict[str, Any]) -> tuple[str, str]:
+    """What full-text search indexes of a record: its analysed title, and its dateline with its body."""
+    raw = (d.get("dateline") or {}).get("raw") or ""
+    return index_text(d.get("title") or ""), index_text("\n".join([raw, *d["paragraphs"]]))
 
 
 def article_from_record(record: bytes | str) -> Article:
