@@ -278,3 +278,31 @@ def test_a_store_indexed_by_another_analysis_is_reindexed(tmp_path: Path) -> Non
     assert s.search("إبراهيم").total == 0
     s.con.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")
     s.close()
+
+
+def test_parquet_in_and_out(seed_records: Path, tmp_path: Path) -> None:
+    from khabar.io.records import read_articles
+    from khabar.io.writers import open_writer
+
+    parquet = tmp_path / "seed.parquet"
+    w = open_writer(str(parquet))
+    for a in read_articles(str(seed_records)):
+        w.write(a)
+    w.close()
+    db, out = tmp_path / "x.db", tmp_path / "back.parquet"
+    assert main(["index", str(parquet), "--db", str(db), "-q"]) == 0
+    assert main(["export", "--db", str(db), "-o", str(out), "-q"]) == 0
+    assert list(read_articles(str(out))) == list(read_articles(str(seed_records)))
+
+
+def test_search_on_a_terminal_highlights_without_markers(
+    seed_records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rich.console
+
+    db = str(tmp_path / "x.db")
+    assert main(["index", str(seed_records), "--db", db, "-q"]) == 0
+    monkeypatch.setattr(rich.console.Console, "is_terminal", property(lambda self: True))
+    assert main(["search", "يسهل", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "يُسهّل" in out and "«" not in out and "\x02" not in out and "\x1b[" in out  # styled, not marked
