@@ -245,3 +245,12 @@ def test_harakat_and_tatweel_never_change_a_match(
                 assert m in source
     finally:
         s.close()
+
+
+def test_a_phrase_with_many_spelling_variants_is_capped_and_keeps_its_own_form(store: SQLiteStore) -> None:
+    kitab = ["كتاب", "وكتاب", "بكتاب", "لكتاب", "كتابه", "كتابها", "كتابهم", "كتابات", "وكتابه", "لكتابهم"]
+    jadid = ["جديد", "وجديد", "بجديد", "لجديد", "جديده", "جديدها", "جديدهم", "جديدات", "وجديده", "لجديدهم"]
+    store.add([art(f"v{i}", f"{k} {j}") for i, (k, j) in enumerate(zip(kitab, reversed(jadid), strict=True))])
+    store.add([art("exact", "قرأت كتاب جديد اليوم")])
+    found = ids(store, '"كتاب جديد"')
+    assert "exact" in found and "v0" not in found  # v0 is كتاب لجديدهم

@@ -140,6 +140,14 @@ def query_variants(word_core: str) -> list[str]:
     return out
 
 
+def prefix_variants(word_core: str) -> list[str]:
+    """The starts a query ``word_core*`` looks for: itself, and itself after a single-letter clitic (none
+    for a core under three letters)."""
+    if len(word_core) < MIN_STEM:
+        return [word_core]
+    return [word_core, *(p + word_core for p in LETTER_PREFIXES)]
+
+
 def tokens(text: str) -> list[Token]:
     """The words of a display text with their offsets and cores; words that fold to nothing are left
     out. A word that folds to two (a rare mark or letter the key turns into punctuation) keeps its

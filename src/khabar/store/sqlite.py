@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar.record import Article
-from khabar.store.analysis import ANALYSIS_VERSION, LETTER_PREFIXES, MIN_STEM, query_variants
+from khabar.store.analysis import ANALYSIS_VERSION, prefix_variants, query_variants
 from khabar.store.base import Hit, QueryError, SearchFilters, SearchResult, StoreError
 from khabar.store.query import Query, Term, parse
 from khabar.store.rows import (
@@ -383,21 +384,20 @@ class SQLiteStore:
 
     # search
 
-    def _existing(self, terms: list[str]) -> set[str]:
-        found: set[str] = set()
+    def _existing(self, terms: list[str]) -> dict[str, int]:
+        """Which of ``terms`` the index holds, with the number of articles holding each."""
+        found: dict[str, int] = {}
         for i in range(0, len(terms), 500):
             chunk = terms[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(
-                r[0] for r in self.con.execute(f"SELECT term FROM fts_vocab WHERE term IN ({marks})", chunk)
-            )
+            found.update(self.con.execute(f"SELECT term, doc FROM fts_vocab WHERE term IN ({marks})", chunk))
         return found
 
     def _term_expression(self, term: Term, exact: set[str], prefixes: list[str]) -> str:
-        """A term as FTS5 syntax: each word as any of its spelling variants present in the index."""
+        """A term as FTS5 syntax: each word as any of its spelling variants present in the index. A phrase
+        whose variants make more than MAX_PHRASE_VARIANTS combinations keeps each word's commonest."""
         if term.prefix:  # the last word's core as a prefix, also after a single-letter clitic
-            last = term.cores[-1]
-            starts = [last, *(p + last for p in LETTER_PREFIXES)] if len(last) >= MIN_STEM else [last]
+            starts = prefix_variants(term.cores[-1])
             prefixes.extend(starts)
             head = term.cores[:-1]
             return "(" + " OR ".join(_fts_string(" ".join((*head, s))) + " *" for s in starts) + ")"
@@ -406,12 +406,14 @@ class SQLiteStore:
             variants = query_variants(c)
             present = self._existing(variants)
             per_word.append([c, *(v for v in variants[1:] if v in present)])
-            exact.update(v for v in per_word[-1] if v == c or v in present)
-        phrases = []
-        for combo in itertools.product(*per_word):
-            phrases.append(" ".join(combo))
-            if len(phrases) >= MAX_PHRASE_VARIANTS:
-                break
+            exact.update(per_word[-1])
+        if math.prod(map(len, per_word)) > MAX_PHRASE_VARIANTS:
+            keep = max(1, int(MAX_PHRASE_VARIANTS ** (1 / len(per_word))))
+            counts = self._existing([v for words in per_word for v in words])
+            per_word = [
+                [w[0], *sorted(w[1:], key=lambda v: (-counts.get(v, 0), v))[: keep - 1]] for w in per_word
+            ]
+        phrases = [" ".join(combo) for combo in itertools.product(*per_word)]
         return "(" + " OR ".join(_fts_string(p) for p in phrases) + ")"
 
     def compile(self, query: Query) -> tuple[str, set[str], list[str]]:
