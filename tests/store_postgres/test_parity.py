@@ -159,3 +159,41 @@ def test_same_hit_sets_on_saudinewsnet(tmp_path: Path, postgres_url: str, saudin
     finally:
         sqlite.close()
         postgres.close()
+
+
+def test_a_phrase_with_too_many_spelling_variants_is_capped_alike(tmp_path: Path, postgres_url: str) -> None:
+    """FTS5 can only OR whole phrases, so the SQLite store keeps each word's commonest variants when a
+    phrase's make more than 64 combinations; PostgreSQL must keep the same ones, or it finds more. Nine
+    variants of each word (81 combinations), each pair in its own article, the commoner variants in more
+    articles; then one article is replaced so that a variant no article holds any more is still in
+    PostgreSQL's ``terms`` (FTS5's vocabulary forgets it)."""
+    first = ["كتاب", "وكتاب", "لكتاب", "بكتاب", "كتابه", "كتابها", "كتابهم", "فكتاب", "ككتاب"]
+    second = ["جديد", "وجديد", "لجديد", "بجديد", "جديده", "جديدها", "جديدهم", "فجديد", "كجديد"]
+    corpus = []
+    for i, a in enumerate(first):
+        for j, b in enumerate(second):
+            for k in range(1 + (i + j) % 3):  # document frequencies differ, so "commonest" is decided
+                corpus.append(Article(f"p{i}-{j}-{k}", [f"خبر عن {a} {b} في المعرض"], title="معرض"))
+    sqlite = SQLiteStore(tmp_path / "khabar.db")
+    postgres = PostgresStore(postgres_url)
+    try:
+        sqlite.add(corpus)
+        postgres.add(corpus)
+        queries: list[tuple[str, dict[str, str], bool]] = [
+            ('"كتاب جديد"', {}, False),
+            ('"الكتاب الجديد"', {}, False),
+        ]
+        _compare(sqlite, postgres, queries)
+        capped = postgres.search('"كتاب جديد"', limit=ALL)
+        assert 0 < capped.total < len(corpus)  # the cap applies: not every pair is found
+        gone = [
+            Article(a.id, ["خبر آخر بلا كلمات مشتركة"], title="معرض")
+            for a in corpus
+            if "ككتاب" in a.paragraphs[0]
+        ]
+        sqlite.add(gone)
+        postgres.add(gone)
+        _compare(sqlite, postgres, queries)
+    finally:
+        sqlite.close()
+        postgres.close()
