@@ -418,3 +418,25 @@ def test_connection_errors_name_the_server_without_the_password() -> None:
         StoreError, match=r"^postgresql://khabar:\*\*\*@127\.0\.0\.1:1/x\?connect_timeout=2: cannot connect"
     ):
         PostgresStore("postgresql://khabar:secret@127.0.0.1:1/x?connect_timeout=2")
+
+
+def test_an_index_built_by_another_analysis_is_rebuilt(postgres_url: str) -> None:
+    s = PostgresStore(postgres_url)
+    s.add(articles())
+    s.con.execute("UPDATE khabar_meta SET value = 'old' WHERE key = 'analysis'")
+    s.con.execute("UPDATE articles SET tsv = ''")  # what an old analysis left: nothing this one finds
+    s.con.execute("TRUNCATE terms")
+    s.close()
+    with pytest.raises(StoreError, match="another version of khabar's analysis"):
+        PostgresStore(postgres_url, readonly=True)
+    s = PostgresStore(postgres_url)  # for writing: rebuilt
+    try:
+        assert {h.id for h in s.search("ولي العهد", limit=100).hits} == {
+            "visit-spa",
+            "visit-riyadh",
+            "visit-okaz",
+        }
+        assert s.con.execute("SELECT count(*) > 0 FROM terms").fetchone() == (True,)
+    finally:
+        s.close()
+    PostgresStore(postgres_url, readonly=True).close()

@@ -5,7 +5,9 @@ Layout, mirroring ``khabar.store.sqlite``: ``articles`` (one row per record: sca
 duplicate, the record's JSON line exactly as read — ``export`` gives it back byte for byte — and ``tsv``,
 the article's text as a tsvector under a GIN index), and one table each for paragraphs, entities, quotes,
 dates and numbers, for filters and for whoever queries the server in SQL. ``khabar_meta`` holds the schema
-version; ``MIGRATIONS`` brings an older store up to date, a newer one is refused. Tables are created in the
+version (``MIGRATIONS`` brings an older store up to date, a newer one is refused) and the version of the
+analysis its tsvectors were built with (another one is rebuilt when the store is opened for writing, and
+refused for reading: queries are analysed by the running version). Tables are created in the
 connection's current schema (``public`` unless the URL says ``?options=-csearch_path%3Dname``), so one
 database can hold several stores; a schema that has an ``articles`` table but no ``khabar_meta`` is
 another application's and is refused.
@@ -78,7 +80,7 @@ import psycopg
 from psycopg import sql
 
 from khabar.record import Article
-from khabar.store.analysis import prefix_variants, query_variants
+from khabar.store.analysis import ANALYSIS_VERSION, prefix_variants, query_variants
 from khabar.store.base import Hit, QueryError, SearchFilters, SearchResult, StoreError
 from khabar.store.query import Query, Term, parse
 from khabar.store.rows import (
@@ -91,6 +93,7 @@ from khabar.store.rows import (
     RecordRows,
     article_from_record,
     check_record,
+    index_texts,
     name_key,
     record_rows,
 )
@@ -396,8 +399,15 @@ class PostgresStore:
                 self.con.execute("SET default_transaction_read_only = on")
                 if self._version() < SCHEMA_VERSION:
                     raise StoreError(f"{_redact(url)}: an older store schema; open it for writing to migrate")
+                if self._analysis() != ANALYSIS_VERSION:
+                    raise StoreError(
+                        f"{_redact(url)}: indexed by another version of khabar's analysis; open it for writing "
+                        "(khabar index) to reindex"
+                    )
             else:
                 self.migrate()
+                if self._analysis() != ANALYSIS_VERSION:
+                    self.reindex()
         except psycopg.Error as exc:
             self.con.close()
             raise StoreError(f"{_redact(url)}: cannot open the store: {str(exc).strip()}") from None
@@ -430,6 +440,47 @@ class PostgresStore:
                 "upgrade khabar to read it"
             )
         return version
+
+    def _analysis(self) -> str | None:
+        row = self.con.execute("SELECT value FROM khabar_meta WHERE key = 'analysis'").fetchone()
+        return row[0] if row else None
+
+    def reindex(self) -> None:
+        """Rebuild every tsvector and the terms from the stored records with this version's analysis
+        (``analysis.ANALYSIS_VERSION``, recorded in ``khabar_meta``), in one transaction; a new store
+        just records the version. Queries are analysed by the running version, so an index built by
+        another would find the wrong words."""
+        with self.con.transaction(), self.con.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_ID,))
+            if self._analysis() == ANALYSIS_VERSION:  # another process did it while this one waited
+                return
+            cur.execute("TRUNCATE terms")
+            last = 0
+            while rows := cur.execute(
+                "SELECT seq, record FROM articles WHERE seq > %s ORDER BY seq LIMIT %s", (last, BATCH_SIZE)
+            ).fetchall():
+                last = rows[-1][0]
+                vectors = [(seq, *tsvector_literal(*index_texts(json.loads(record)))) for seq, record in rows]
+                cur.execute(
+                    "UPDATE articles a SET tsv = v.tsv::tsvector FROM unnest(%s::bigint[], %s::text[]) AS v (seq, tsv) "
+                    "WHERE a.seq = v.seq",
+                    ([v[0] for v in vectors], [v[1] for v in vectors]),
+                )
+                self._add_terms(cur, {w for v in vectors for w in v[2]})
+            cur.execute(
+                "INSERT INTO khabar_meta (key, value) VALUES ('analysis', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (ANALYSIS_VERSION,),
+            )
+
+    @staticmethod
+    def _add_terms(cur: psycopg.Cursor[Any], terms: set[str]) -> None:
+        # sorted: concurrent writers take the terms' index entries in one order, so they never deadlock
+        cur.execute(
+            "INSERT INTO terms (term) SELECT t FROM unnest(%s::text[]) WITH ORDINALITY AS u (t, n) "
+            "ORDER BY n ON CONFLICT DO NOTHING",
+            (sorted(terms),),
+        )
 
     def migrate(self, target: int = SCHEMA_VERSION) -> None:
         """Bring the store to schema ``target`` in one transaction (nothing changes if a step fails),
@@ -514,12 +565,7 @@ class PostgresStore:
                         sql.SQL("DELETE FROM {} WHERE article = ANY(%s)").format(sql.Identifier(table)),
                         (old,),
                     )
-            # sorted: concurrent writers take the terms' index entries in one order, so they never deadlock
-            cur.execute(
-                "INSERT INTO terms (term) SELECT t FROM unnest(%s::text[]) WITH ORDINALITY AS u (t, n) "
-                "ORDER BY n ON CONFLICT DO NOTHING",
-                (sorted(terms),),
-            )
+            self._add_terms(cur, terms)
             cur.executemany(upsert, params, returning=True)
             seqs: dict[str, int] = {}
             while True:
