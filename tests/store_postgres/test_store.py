@@ -440,3 +440,14 @@ def test_an_index_built_by_another_analysis_is_rebuilt(postgres_url: str) -> Non
     finally:
         s.close()
     PostgresStore(postgres_url, readonly=True).close()
+
+
+def test_a_lost_connection_is_a_store_error(pg: PostgresStore, postgres_url: str) -> None:
+    pg.add(articles()[:2])
+    pid = pg.con.info.backend_pid
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(StoreError, match=r"^postgres(ql)?://"):  # names the server
+        pg.search("العهد")
+    with pytest.raises(StoreError):
+        list(pg.export())

@@ -69,12 +69,13 @@ Upserts keep an article's first ``seq`` (export order) and replace its rows; con
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import psycopg
 from psycopg import sql
@@ -337,7 +338,28 @@ def compile_query(query: Query, present: Collection[str], counts: Counts) -> tup
 
 def _redact(url: str) -> str:
     """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    url = re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(
+    method: Callable[Concatenate[PostgresStore, _P], _R],
+) -> Callable[Concatenate[PostgresStore, _P], _R]:
+    """A lost connection or a server going down mid-call is the store failing, not a bug in khabar:
+    StoreError (a message naming the server), which the commands report without a traceback."""
+
+    @functools.wraps(method)
+    def guarded(self: PostgresStore, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise StoreError(f"{_redact(self.url)}: {str(exc).strip()}") from None
+
+    return guarded
 
 
 class PostgresWriter:
@@ -445,6 +467,7 @@ class PostgresStore:
         row = self.con.execute("SELECT value FROM khabar_meta WHERE key = 'analysis'").fetchone()
         return row[0] if row else None
 
+    @_guarded
     def reindex(self) -> None:
         """Rebuild every tsvector and the terms from the stored records with this version's analysis
         (``analysis.ANALYSIS_VERSION``, recorded in ``khabar_meta``), in one transaction; a new store
@@ -532,6 +555,7 @@ class PostgresStore:
         w.close()
         return w.count
 
+    @_guarded
     def write_batch(self, batch: list[RecordRows]) -> None:
         """Upsert a batch by id in one transaction: a known id keeps its ``seq`` (export order) and its
         rows are replaced; the same id twice in a batch: the later record wins, the first place counts."""
@@ -591,6 +615,7 @@ class PostgresStore:
 
     # reading
 
+    @_guarded
     def get(self, id: str) -> Article | None:
         row = self.con.execute("SELECT record FROM articles WHERE id = %s", (id,)).fetchone()
         return article_from_record(row[0]) if row else None
@@ -600,19 +625,24 @@ class PostgresStore:
         byte). Read a page at a time by ``seq``, so no transaction stays open while the caller works."""
         last = 0
         while True:
-            rows = self.con.execute(
-                "SELECT seq, record FROM articles WHERE seq > %s ORDER BY seq LIMIT %s", (last, EXPORT_PAGE)
-            ).fetchall()
+            rows = self._page(last)
             for seq, record in rows:
                 last = seq
                 yield json.loads(record)
             if len(rows) < EXPORT_PAGE:
                 return
 
+    @_guarded
+    def _page(self, after: int) -> list[tuple[int, str]]:
+        return self.con.execute(
+            "SELECT seq, record FROM articles WHERE seq > %s ORDER BY seq LIMIT %s", (after, EXPORT_PAGE)
+        ).fetchall()
+
     def export(self) -> Iterator[Article]:
         for d in self.export_records():
             yield Article.from_dict(d)
 
+    @_guarded
     def story(self, story_id: str) -> list[Article]:
         rows = self.con.execute(
             "SELECT record FROM articles WHERE story = %s OR (story IS NULL AND id = %s) "
@@ -621,6 +651,7 @@ class PostgresStore:
         ).fetchall()
         return [article_from_record(r[0]) for r in rows]
 
+    @_guarded
     def stats(self) -> dict[str, Any]:
         row = self.con.execute(
             "SELECT count(*), count(DISTINCT coalesce(story, id)), count(DISTINCT source), min(day), max(day) "
@@ -653,6 +684,7 @@ class PostgresStore:
                 found[w] = int((row.fetchone() or (0,))[0])
         return found
 
+    @_guarded
     def search(
         self,
         query: str,
