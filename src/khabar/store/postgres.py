@@ -57,6 +57,13 @@ normalised). ``ts_rank`` is cheaper with many spelling variants (44 against 217 
 matches of الملك سلمان) but ranks worse. Snippets come from the stored display paragraphs (``snippet``), never from
 ``ts_headline`` over analysed text, so highlights point at the words as written, diacritics included.
 
+Speed, on all 31,030 SaudiNewsNet articles (refined with ``stages=()``), the client on one core and the
+server with the test settings of ``.ci/run`` (fsync off): indexing 582 articles/s (the SQLite store 1,241/s
+on the same machine), 345 MB in the database; 12 searches (one to five words, a phrase, OR, NOT, a prefix,
+a filter) took 112 ms at the median and 332 ms at most (في, in 29,371 articles), SQLite 49 and 121 ms.
+Every match is ranked, so time grows with the number of matches; matching and counting go through the GIN
+index. Hit sets were the same as SQLite's for all 12.
+
 PostgreSQL's limits, which FTS5 does not have: a position above 16,383 is stored as 16,383 and a word keeps
 at most 256 positions, so a phrase beyond the first ~16,000 words of a very long article can be missed
 (its words still match); a tsvector holds at most 1 MB, so an article with more distinct words than that
