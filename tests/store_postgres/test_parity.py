@@ -1,8 +1,8 @@
 """Parity: the same articles in the SQLite store and in PostgreSQL find the same things.
 
 For every query below (words with spelling variants, phrases, OR, NOT and -, prefix*, each filter, and
-collapse) both stores must give the same *set* of hits, the same total, and for each hit the same snippet
-and paragraph. Not the same order: SQLite ranks with FTS5's bm25 and PostgreSQL with ``ts_rank_cd``, so
+collapse) both stores must give the same *set* of hits, the same total, and for each hit the same snippet,
+paragraph and copy count; and the same stats, export and stories. Not the same order: SQLite ranks with FTS5's bm25 and PostgreSQL with ``ts_rank_cd``, so
 scores differ and two hits may swap places; within one store ties are broken by id, so each store's order
 is deterministic. (``limit`` is set above the corpus size so that the sets are whole.)
 
@@ -111,6 +111,9 @@ def test_same_hit_sets_on_sqlite_and_postgres(tmp_path: Path, postgres_url: str)
         # the set is meant to find things: all but the reversed phrase do
         assert nonempty == len(QUERIES) - 1
         assert postgres.stats() == sqlite.stats()
+        assert list(postgres.export_records()) == list(sqlite.export_records())
+        for story in {a.story or a.id for a in corpus}:
+            assert postgres.story(story) == sqlite.story(story), story
     finally:
         sqlite.close()
         postgres.close()
