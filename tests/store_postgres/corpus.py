@@ -73,15 +73,43 @@ def _article(
     )
 
 
-RIYADH_SPA = Dateline("الرياض - واس", place="الرياض", place_en="Riyadh", country="SA", agency="SPA", agency_en="Saudi Press Agency", agency_kind="agency")  # fmt: skip
-CAIRO_AFP = Dateline("القاهرة (أ ف ب)", place="القاهرة", place_en="Cairo", country="EG", agency="AFP", agency_en="Agence France-Presse", agency_kind="agency")  # fmt: skip
-JEDDAH_OKAZ = Dateline("جدة - عكاظ", place="جدة", place_en="Jeddah", country="SA", agency="Okaz", agency_en="Okaz", agency_kind="outlet")  # fmt: skip
+RIYADH_SPA = Dateline(
+    "الرياض - واس",
+    place="الرياض",
+    place_en="Riyadh",
+    country="SA",
+    agency="SPA",
+    agency_en="Saudi Press Agency",
+    agency_kind="agency",
+)
+CAIRO_AFP = Dateline(
+    "القاهرة (أ ف ب)",
+    place="القاهرة",
+    place_en="Cairo",
+    country="EG",
+    agency="AFP",
+    agency_en="Agence France-Presse",
+    agency_kind="agency",
+)
+JEDDAH_OKAZ = Dateline(
+    "جدة - عكاظ",
+    place="جدة",
+    place_en="Jeddah",
+    country="SA",
+    agency="Okaz",
+    agency_en="Okaz",
+    agency_kind="outlet",
+)
 
 _VISIT = [
     "استقبل ولي العهد الأمير محمد بن سلمان في الرياض اليوم وزير الخارجية الأمريكي، وبحثا العلاقات الثنائية بين المملكة والولايات المتحدة.",
     'وقال الأمير محمد بن سلمان: "نعمل معاً من أجل استقرار المنطقة".',
 ]
-_VISIT_ENTITIES = [_Ent("PERS", "محمد بن سلمان"), _Ent("LOC", "الرياض", country="SA"), _Ent("LOC", "الولايات المتحدة", country="US")]  # fmt: skip
+_VISIT_ENTITIES = [
+    _Ent("PERS", "محمد بن سلمان"),
+    _Ent("LOC", "الرياض", country="SA"),
+    _Ent("LOC", "الولايات المتحدة", country="US"),
+]
 _VISIT_QUOTE = ("نعمل معاً من أجل استقرار المنطقة", "الأمير محمد بن سلمان", 0)
 
 
@@ -89,41 +117,128 @@ def articles() -> list[Article]:
     """The corpus, in the order it is added."""
     seed = khabar.refine(SEED_PATH.read_text(encoding="utf-8"), source="afp", published="2025-06-16")
     return [
-        _article("visit-spa", "spa", "2025-06-10T09:00:00+03:00", "ولي العهد يستقبل وزير الخارجية الأمريكي", _VISIT,
-                 dateline=RIYADH_SPA, entities=_VISIT_ENTITIES, quotes=[_VISIT_QUOTE], story="visit-spa"),
-        _article("visit-riyadh", "alriyadh", "2025-06-10T11:30:00+03:00", "سمو ولي العهد يستقبل وزير الخارجية الامريكي",
-                 _VISIT, dateline=RIYADH_SPA, entities=_VISIT_ENTITIES, quotes=[_VISIT_QUOTE], story="visit-spa",
-                 duplicate=Duplicate("visit-spa", "exact", 1.0)),
-        _article("visit-okaz", "okaz", "2025-06-11", "ولي العهد والوزير الأمريكي يبحثان العلاقات", _VISIT[:1],
-                 entities=_VISIT_ENTITIES[:2], story="visit-spa", duplicate=Duplicate("visit-spa", "contained", 0.9)),
-        _article("corona-cairo", "afp", "2025-06-11", "مصر تسجل إصابات جديدة بكورونا",
-                 ["أعلنت وزارة الصحة المصرية تسجيل إصابات جديدة بفيروس كورونا في القاهرة والإسكندرية.",
-                  'وقال وزير الصحة خالد عبدالغفار إن "الوضع تحت السيطرة".'],
-                 dateline=CAIRO_AFP,
-                 entities=[_Ent("LOC", "القاهرة", country="EG"), _Ent("LOC", "الإسكندرية", country="EG"),
-                           _Ent("PERS", "خالد عبدالغفار")],
-                 quotes=[("الوضع تحت السيطرة", "وزير الصحة", 2)]),
-        _article("jeddah-waterfront", "okaz", "2025-06-12", "افتتاح الواجِهة البَحريّة في جدّة",
-                 ["افتتح أمير منطقة مكة المكرمة مشروع تطوير الواجِهة البَحريّة بجدة بتكلفة ٢٠٠ مليون ريال.",
-                  "ويضم المشروع مستشفى ميدانياً ومؤسسة ثقافية."],
-                 dateline=JEDDAH_OKAZ, entities=[_Ent("LOC", "منطقة مكة المكرمة", country="SA"), _Ent("LOC", "جدة", country="SA")]),
-        _article("oil-up", "argaam", "2025-06-12", "النفط يرتفع مع تراجع المخزونات",
-                 ["ارتفعت أسعار النفط اليوم مع تراجع المخزونات الأمريكية، وصعد خام برنت إلى 85 دولاراً للبرميل."],
-                 story="oil-up"),
-        _article("oil-down", "argaam", "2025-06-13", "أسعار النفط تنخفض",
-                 ["انخفضت أسعار النفط في التعاملات الآسيوية بعد بيانات صينية ضعيفة."], story="oil-down"),
-        _article("oil-down-copy", "aleqtisadiya", "2025-06-13T18:00:00", "انخفاض اسعار النفط",
-                 ["انخفضت اسعار النفط في التعاملات الاسيوية بعد بيانات صينيه ضعيفه."], story="oil-down",
-                 duplicate=Duplicate("oil-down", "near", 0.85)),
-        _article("hilal-nassr", "arreyadi", "2025-06-14", "الهلال يفوز على النصر",
-                 ["فاز فريق الهلال على النصر بهدفين، وقال مدرب الهلال إن الفوز مستحق للهلاليين.",
-                  "وتقدم الهلال إلى صدارة الدوري بعد فوزه بالنصر."]),
-        _article("hospital", "alweeam", "2025-06-15", "مستشفي الدوادمى يوضح",
-                 ["نفت إدارة مستشفي الدوادمى صحة رسالة متداولة عن كورونا، وأكدت أن مؤسسة الملك عبدالله تتابع الحالة."]),
-        _article("food-security", "alyaum", "2025-06-15", "الأمن الغذائي أولوية",
-                 ["أكد الوزير أن الأمن الغذائي أولوية وطنية، وأن المخزون الغذائي يكفي.",
-                  "Microsoft أطلقت Windows 10 مجاناً لمستخدمي الإصدارات السابقة."]),
-        _article("no-title", "sabq", "2025-06-16", None,
-                 ["خبر بلا عنوان عن سوق الأسهم السعودية وارتفاع مؤشر تاسي."]),
+        _article(
+            "visit-spa",
+            "spa",
+            "2025-06-10T09:00:00+03:00",
+            "ولي العهد يستقبل وزير الخارجية الأمريكي",
+            _VISIT,
+            dateline=RIYADH_SPA,
+            entities=_VISIT_ENTITIES,
+            quotes=[_VISIT_QUOTE],
+            story="visit-spa",
+        ),
+        _article(
+            "visit-riyadh",
+            "alriyadh",
+            "2025-06-10T11:30:00+03:00",
+            "سمو ولي العهد يستقبل وزير الخارجية الامريكي",
+            _VISIT,
+            dateline=RIYADH_SPA,
+            entities=_VISIT_ENTITIES,
+            quotes=[_VISIT_QUOTE],
+            story="visit-spa",
+            duplicate=Duplicate("visit-spa", "exact", 1.0),
+        ),
+        _article(
+            "visit-okaz",
+            "okaz",
+            "2025-06-11",
+            "ولي العهد والوزير الأمريكي يبحثان العلاقات",
+            _VISIT[:1],
+            entities=_VISIT_ENTITIES[:2],
+            story="visit-spa",
+            duplicate=Duplicate("visit-spa", "contained", 0.9),
+        ),
+        _article(
+            "corona-cairo",
+            "afp",
+            "2025-06-11",
+            "مصر تسجل إصابات جديدة بكورونا",
+            [
+                "أعلنت وزارة الصحة المصرية تسجيل إصابات جديدة بفيروس كورونا في القاهرة والإسكندرية.",
+                'وقال وزير الصحة خالد عبدالغفار إن "الوضع تحت السيطرة".',
+            ],
+            dateline=CAIRO_AFP,
+            entities=[
+                _Ent("LOC", "القاهرة", country="EG"),
+                _Ent("LOC", "الإسكندرية", country="EG"),
+                _Ent("PERS", "خالد عبدالغفار"),
+            ],
+            quotes=[("الوضع تحت السيطرة", "وزير الصحة", 2)],
+        ),
+        _article(
+            "jeddah-waterfront",
+            "okaz",
+            "2025-06-12",
+            "افتتاح الواجِهة البَحريّة في جدّة",
+            [
+                "افتتح أمير منطقة مكة المكرمة مشروع تطوير الواجِهة البَحريّة بجدة بتكلفة ٢٠٠ مليون ريال.",
+                "ويضم المشروع مستشفى ميدانياً ومؤسسة ثقافية.",
+            ],
+            dateline=JEDDAH_OKAZ,
+            entities=[_Ent("LOC", "منطقة مكة المكرمة", country="SA"), _Ent("LOC", "جدة", country="SA")],
+        ),
+        _article(
+            "oil-up",
+            "argaam",
+            "2025-06-12",
+            "النفط يرتفع مع تراجع المخزونات",
+            ["ارتفعت أسعار النفط اليوم مع تراجع المخزونات الأمريكية، وصعد خام برنت إلى 85 دولاراً للبرميل."],
+            story="oil-up",
+        ),
+        _article(
+            "oil-down",
+            "argaam",
+            "2025-06-13",
+            "أسعار النفط تنخفض",
+            ["انخفضت أسعار النفط في التعاملات الآسيوية بعد بيانات صينية ضعيفة."],
+            story="oil-down",
+        ),
+        _article(
+            "oil-down-copy",
+            "aleqtisadiya",
+            "2025-06-13T18:00:00",
+            "انخفاض اسعار النفط",
+            ["انخفضت اسعار النفط في التعاملات الاسيوية بعد بيانات صينيه ضعيفه."],
+            story="oil-down",
+            duplicate=Duplicate("oil-down", "near", 0.85),
+        ),
+        _article(
+            "hilal-nassr",
+            "arreyadi",
+            "2025-06-14",
+            "الهلال يفوز على النصر",
+            [
+                "فاز فريق الهلال على النصر بهدفين، وقال مدرب الهلال إن الفوز مستحق للهلاليين.",
+                "وتقدم الهلال إلى صدارة الدوري بعد فوزه بالنصر.",
+            ],
+        ),
+        _article(
+            "hospital",
+            "alweeam",
+            "2025-06-15",
+            "مستشفي الدوادمى يوضح",
+            [
+                "نفت إدارة مستشفي الدوادمى صحة رسالة متداولة عن كورونا، وأكدت أن مؤسسة الملك عبدالله تتابع الحالة."
+            ],
+        ),
+        _article(
+            "food-security",
+            "alyaum",
+            "2025-06-15",
+            "الأمن الغذائي أولوية",
+            [
+                "أكد الوزير أن الأمن الغذائي أولوية وطنية، وأن المخزون الغذائي يكفي.",
+                "Microsoft أطلقت Windows 10 مجاناً لمستخدمي الإصدارات السابقة.",
+            ],
+        ),
+        _article(
+            "no-title",
+            "sabq",
+            "2025-06-16",
+            None,
+            ["خبر بلا عنوان عن سوق الأسهم السعودية وارتفاع مؤشر تاسي."],
+        ),
         seed,
-    ]  # fmt: skip
+    ]

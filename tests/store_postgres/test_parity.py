@@ -2,13 +2,14 @@
 
 For every query below (words with spelling variants, phrases, OR, NOT and -, prefix*, each filter, and
 collapse) both stores must give the same *set* of hits, the same total, and for each hit the same snippet,
-paragraph and copy count; and the same stats, export and stories. Not the same order: SQLite ranks with FTS5's bm25 and PostgreSQL with ``ts_rank_cd``, so
-scores differ and two hits may swap places; within one store ties are broken by id, so each store's order
-is deterministic. (``limit`` is set above the corpus size so that the sets are whole.)
+paragraph and copy count; and the same stats, export and stories. Not the same order: SQLite ranks with
+FTS5's bm25 and PostgreSQL with ``ts_rank_cd``, so scores differ and two hits may swap places; within one
+store ties are broken by id, so each store's order is deterministic. (``limit`` is set above the corpus
+size so that the sets are whole.)
 
 The corpus is ``corpus.articles()``: hand-built records with every filtered field set, plus the seed
 article. A second test runs the same comparison on 300 real SaudiNewsNet articles when the shared data
-is there.
+is there, and a third on a phrase whose spelling variants exceed the 64 combinations FTS5 is given.
 """
 
 from __future__ import annotations

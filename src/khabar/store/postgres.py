@@ -4,7 +4,8 @@ command's ``--db postgresql://...``; the same contract as the SQLite store (``ba
 Layout, mirroring ``khabar.store.sqlite``: ``articles`` (one row per record: scalar fields, dateline, story,
 duplicate, the record's JSON line exactly as read — ``export`` gives it back byte for byte — and ``tsv``,
 the article's text as a tsvector under a GIN index), and one table each for paragraphs, entities, quotes,
-dates and numbers, for filters and for whoever queries the server in SQL. ``khabar_meta`` holds the schema
+dates and numbers, for filters and for whoever queries the server in SQL; ``terms``, every word the index
+has held (see below). ``khabar_meta`` holds the schema
 version (``MIGRATIONS`` brings an older store up to date, a newer one is refused) and the version of the
 analysis its tsvectors were built with (another one is rebuilt when the store is opened for writing, and
 refused for reading: queries are analysed by the running version). Tables are created in the
@@ -20,15 +21,15 @@ variants). Measured on 400 SaudiNewsNet articles (200 each from 2015-07-21 and 2
 ة written ه, ى/ي swapped, clitics (و ب ل ال لل) added or removed, harakat, Arabic-Indic digits — each
 query's words ANDed, ranked by ``ts_rank_cd``:
 
-=============================================  ===========  ======  ============
+=============================================  ============  ======  ============
 tsvector (query)                               target found  MRR@10  hits / query
-=============================================  ===========  ======  ============
-``simple`` on the raw text (stock)             14 / 64      0.211   0.2
-``arabic`` (Snowball) on the raw text          41 / 64      0.641   0.7
-``arabic`` on the matching key                 60 / 64      0.922   1.1
-the matching key per word, no clitics          55 / 64      0.836   1.0
-khabar's analysis (this module)                62 / 64      0.953   1.1
-=============================================  ===========  ======  ============
+=============================================  ============  ======  ============
+``simple`` on the raw text (stock)             14 / 64       0.211   0.2
+``arabic`` (Snowball) on the raw text          41 / 64       0.641   0.7
+``arabic`` on the matching key                 60 / 64       0.922   1.1
+the matching key per word, no clitics          55 / 64       0.836   1.0
+khabar's analysis (this module)                62 / 64       0.953   1.1
+=============================================  ============  ======  ============
 
 Snowball on the raw text misses most variant spellings (it folds hamza on alef but not ة/ه nor ى/ي:
 الحديده, مستشفي); on the matching key it does better but still cuts names and merges words: بلال is
@@ -43,8 +44,12 @@ the judged query set of issue 10, item 5, measures search quality and was not lo
 **How the analysis reaches PostgreSQL.** Not through a text search configuration: the tsvector is built in
 Python from ``rows.record_rows``' analysed title and body (``analysis.index_text``, the same strings FTS5
 indexes), word by word at their positions, title weighted A and body D, and sent as a tsvector literal;
-queries (``query.parse``) become a tsquery literal in which each word is the OR of its spelling variants
-(``analysis.query_variants``), phrases use ``<->`` between such groups, ``prefix*`` is ``:*``. So
+queries (``query.parse``) become a tsquery literal in which each word is the OR of those of its spelling
+variants (``analysis.query_variants``) that ``terms`` holds — as the SQLite store asks FTS5's vocabulary;
+with all of them (168 a word) a search took seconds —, phrases use ``<->`` between such groups, and a
+phrase with more than 64 combinations keeps each word's commonest variants exactly as the SQLite store
+does (FTS5 can only OR whole phrases; a tsquery could do without the cap, but then the two backends
+would find different phrases); ``prefix*`` is ``:*``. So
 PostgreSQL's parser, dictionaries and locale take no part: a server with any ``lc_ctype`` gives the same
 results, and no extension or configuration has to be installed on a shared server. Both literals are bound
 as parameters, never formatted into SQL.
@@ -54,8 +59,9 @@ to the body's 1 as in the SQLite store, not normalised by length; ties by id (by
 so pages are deterministic. Measured with the same 64 queries over all 31,030 SaudiNewsNet articles (every
 zip): MRR@10 0.864 for this, 0.856 normalised by 1 + log length, 0.838 for ``ts_rank`` (0.735
 normalised). ``ts_rank`` is cheaper with many spelling variants (44 against 217 ms to rank the 2,116
-matches of الملك سلمان) but ranks worse. Snippets come from the stored display paragraphs (``snippet``), never from
-``ts_headline`` over analysed text, so highlights point at the words as written, diacritics included.
+matches of الملك سلمان) but ranks worse. Snippets come from the stored display paragraphs (``snippet``),
+never from ``ts_headline`` over analysed text, so highlights point at the words as written, diacritics
+included.
 
 Speed, on all 31,030 SaudiNewsNet articles (refined with ``stages=()``), the client on one core and the
 server with the test settings of ``.ci/run`` (fsync off): indexing 582 articles/s (the SQLite store 1,241/s
@@ -72,6 +78,7 @@ at most 256 positions, so a phrase beyond the first ~16,000 words of a very long
 Durability: each batch is one transaction (``write_batch``); a killed writer loses at most the open batch.
 Upserts keep an article's first ``seq`` (export order) and replace its rows; concurrent writers are safe
 (``ON CONFLICT``), migrations hold an advisory lock so two first openers do not both create the schema.
+A connection lost mid-call is a StoreError naming the server (never its password), not a traceback.
 """
 
 from __future__ import annotations
@@ -430,8 +437,8 @@ class PostgresStore:
                     raise StoreError(f"{_redact(url)}: an older store schema; open it for writing to migrate")
                 if self._analysis() != ANALYSIS_VERSION:
                     raise StoreError(
-                        f"{_redact(url)}: indexed by another version of khabar's analysis; open it for writing "
-                        "(khabar index) to reindex"
+                        f"{_redact(url)}: indexed by another version of khabar's analysis; "
+                        "open it for writing (khabar index) to reindex"
                     )
             else:
                 self.migrate()
@@ -492,8 +499,8 @@ class PostgresStore:
                 last = rows[-1][0]
                 vectors = [(seq, *tsvector_literal(*index_texts(json.loads(record)))) for seq, record in rows]
                 cur.execute(
-                    "UPDATE articles a SET tsv = v.tsv::tsvector FROM unnest(%s::bigint[], %s::text[]) AS v (seq, tsv) "
-                    "WHERE a.seq = v.seq",
+                    "UPDATE articles a SET tsv = v.tsv::tsvector "
+                    "FROM unnest(%s::bigint[], %s::text[]) AS v (seq, tsv) WHERE a.seq = v.seq",
                     ([v[0] for v in vectors], [v[1] for v in vectors]),
                 )
                 self._add_terms(cur, {w for v in vectors for w in v[2]})
@@ -661,8 +668,8 @@ class PostgresStore:
     @_guarded
     def stats(self) -> dict[str, Any]:
         row = self.con.execute(
-            "SELECT count(*), count(DISTINCT coalesce(story, id)), count(DISTINCT source), min(day), max(day) "
-            "FROM articles"
+            "SELECT count(*), count(DISTINCT coalesce(story, id)), count(DISTINCT source), "
+            "min(day), max(day) FROM articles"
         ).fetchone()
         articles, stories, sources, first, last = row or (0, 0, 0, None, None)
         return {
@@ -716,10 +723,13 @@ class PostgresStore:
                 "SELECT seq, id, grp, score, count(*) OVER (PARTITION BY grp) AS copies, "
                 f"row_number() OVER (PARTITION BY grp ORDER BY score DESC, id) AS rn FROM ({matched}) m"
             )
-            page_sql = f"SELECT seq, score, copies FROM ({ranked}) r WHERE rn = 1 ORDER BY score DESC, id LIMIT %s OFFSET %s"
+            page_sql = (
+                f"SELECT seq, score, copies FROM ({ranked}) r WHERE rn = 1 "
+                "ORDER BY score DESC, id LIMIT %s OFFSET %s"
+            )
             count_sql = (
-                "SELECT count(DISTINCT coalesce(a.story, a.id)) FROM articles a, (SELECT %s::tsquery AS q) tq "
-                f"WHERE a.tsv @@ tq.q{where}"
+                "SELECT count(DISTINCT coalesce(a.story, a.id)) "
+                f"FROM articles a, (SELECT %s::tsquery AS q) tq WHERE a.tsv @@ tq.q{where}"
             )
         else:
             page_sql = f"SELECT seq, score, 1 FROM ({matched}) m ORDER BY score DESC, id LIMIT %s OFFSET %s"
@@ -734,7 +744,8 @@ class PostgresStore:
                 # Measured on 31,000 SaudiNewsNet articles: counting السعوديه's 5,558 matches 335 -> 15 ms,
                 # ranking them 405 -> 125 ms. Other indexes (story, day) stay usable.
                 self.con.execute("SET LOCAL enable_seqscan = off")
-                page = self.con.execute(page_sql, [*args, int(limit), int(offset)]).fetchall()  # type: ignore[arg-type]
+                page_args = [*args, int(limit), int(offset)]
+                page = self.con.execute(page_sql, page_args).fetchall()  # type: ignore[arg-type]
                 total_row = self.con.execute(count_sql, args).fetchone()  # type: ignore[arg-type]
         except (
             psycopg.errors.SyntaxError,
