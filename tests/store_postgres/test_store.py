@@ -451,3 +451,34 @@ def test_a_lost_connection_is_a_store_error(pg: PostgresStore, postgres_url: str
         pg.search("العهد")
     with pytest.raises(StoreError):
         list(pg.export())
+
+
+def test_concurrent_writers_of_the_same_articles(postgres_url: str) -> None:
+    """Two writers upserting the same articles in opposite orders: no deadlock, no article's rows twice."""
+    corpus = articles()
+    PostgresStore(postgres_url).close()
+    errors: list[BaseException] = []
+
+    def write(order: list[Article]) -> None:
+        s = PostgresStore(postgres_url)
+        try:
+            for _ in range(5):
+                s.add(order, batch_size=4)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=write, args=(o,)) for o in (corpus, corpus[::-1])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    s = PostgresStore(postgres_url)
+    try:
+        assert sorted(a.id for a in s.export()) == sorted(a.id for a in corpus)
+        paragraphs = s.con.execute("SELECT count(*) FROM paragraphs").fetchone()
+        assert paragraphs == (sum(len(a.paragraphs) for a in corpus),)
+    finally:
+        s.close()

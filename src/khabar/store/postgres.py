@@ -76,8 +76,9 @@ at most 256 positions, so a phrase beyond the first ~16,000 words of a very long
 (millions of characters) is searchable by its first words only.
 
 Durability: each batch is one transaction (``write_batch``); a killed writer loses at most the open batch.
-Upserts keep an article's first ``seq`` (export order) and replace its rows; concurrent writers are safe
-(``ON CONFLICT``), migrations hold an advisory lock so two first openers do not both create the schema.
+Upserts keep an article's first ``seq`` (export order) and replace its rows; concurrent writers take
+turns batch by batch (an advisory lock, as SQLite's writers do) while readers go on, and migrations hold
+an advisory lock so two first openers do not both create the schema.
 A connection lost mid-call is a StoreError naming the server (never its password), not a traceback.
 """
 
@@ -117,7 +118,8 @@ from khabar.store.sqlite import MAX_PHRASE_VARIANTS
 
 SCHEMA_VERSION = 1
 BATCH_SIZE = 500
-LOCK_ID = 0x6B686272  # "khbr": the advisory lock migrations hold
+LOCK_ID = 0x6B686272  # "khbr": the advisory lock migrations hold, and with WRITE_LOCK the writers' one
+WRITE_LOCK = 1
 # ts_rank_cd weights for D, C, B, A: the title (A) counts four times the body (D), as in the SQLite store.
 RANK_WEIGHTS = "{0.25,0.25,0.25,1.0}"
 RANK_NORMALISATION = 0  # none: 1 (divide by 1 + log length) ranked the dev queries slightly worse
@@ -489,6 +491,7 @@ class PostgresStore:
         another would find the wrong words."""
         with self.con.transaction(), self.con.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_ID,))
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ID, WRITE_LOCK))
             if self._analysis() == ANALYSIS_VERSION:  # another process did it while this one waited
                 return
             cur.execute("TRUNCATE terms")
@@ -512,7 +515,6 @@ class PostgresStore:
 
     @staticmethod
     def _add_terms(cur: psycopg.Cursor[Any], terms: set[str]) -> None:
-        # sorted: concurrent writers take the terms' index entries in one order, so they never deadlock
         cur.execute(
             "INSERT INTO terms (term) SELECT t FROM unnest(%s::text[]) WITH ORDINALITY AS u (t, n) "
             "ORDER BY n ON CONFLICT DO NOTHING",
@@ -595,31 +597,29 @@ class PostgresStore:
             values_ = [_article_value(r, c, f) for f, c in zip(_ARTICLE_COERCE, ARTICLE_COLUMNS, strict=True)]
             params.append((*values_, literal))
         with self.con.transaction(), self.con.cursor() as cur:
-            cur.execute("SELECT seq FROM articles WHERE id = ANY(%s)", (list(latest),))
-            old = [row[0] for row in cur.fetchall()]
-            if old:
-                for table in _CHILD_TYPES:
-                    cur.execute(
-                        sql.SQL("DELETE FROM {} WHERE article = ANY(%s)").format(sql.Identifier(table)),
-                        (old,),
-                    )
+            # Writers take turns, as the SQLite store's do (BEGIN IMMEDIATE): two batches upserting the
+            # same articles in different orders would otherwise deadlock, or both insert an article's rows.
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ID, WRITE_LOCK))
             self._add_terms(cur, terms)
             cur.executemany(upsert, params, returning=True)
-            seqs: dict[str, int] = {}
+            seqs: list[int] = []  # one result per article, in order (an id PostgreSQL had to mend is no key)
             while True:
                 row = cur.fetchone()
                 if row is not None:
-                    seqs[row[0]] = row[1]
+                    seqs.append(row[1])
                 if not cur.nextset():
                     break
             for table, columns in _CHILD_TYPES.items():
+                # a replaced article's rows go (a new one has none: the primary key makes this cheap)
+                cur.execute(
+                    sql.SQL("DELETE FROM {} WHERE article = ANY(%s)").format(sql.Identifier(table)), (seqs,)
+                )
                 coerce = _CHILD_COERCE[table]
                 names = sql.SQL(", ").join(map(sql.Identifier, ("article", *(c for c, _ in columns))))
                 copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), names)
                 rows = [
                     (seq, *(f(v) for f, v in zip(coerce, row, strict=True)))
-                    for i, r in latest.items()
-                    for seq in (seqs[i],)
+                    for seq, r in zip(seqs, latest.values(), strict=True)
                     for row in getattr(r, table)
                 ]
                 if rows:
