@@ -304,6 +304,17 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores{', ' + model if model else ''}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
 
 
+def _revision() -> str:
+    """The checkout measured: HEAD and the last commit that changed the store (results go stale when it moves)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else "?"
+
+    dirty = " (uncommitted changes in src/)" if git("status", "--porcelain", "--", "src") else ""
+    return f"commit {git('rev-parse', '--short', 'HEAD')}, store last changed in {git('log', '-1', '--format=%h', '--', 'src/khabar/store')}{dirty}"
+
+
 def _f(x: float) -> str:
     return "—" if math.isnan(x) else f"{x:.3f}"
 
@@ -484,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Reproduce: `.venv/bin/{cmd}`",
         "",
         f"Machine: {_machine()}." + (f" **{args.note}**" if args.note else ""),
+        "",
+        f"khabar: {_revision()}.",
         "",
         f"Corpus: the first {DAYS} SaudiNewsNet zips{f' (first {args.limit} records)' if args.limit else ''}: "
         f"{len(docs)} articles refined by khabar ({'with' if not args.no_enrich else 'without'} enrichment, "
