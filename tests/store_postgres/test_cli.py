@@ -58,3 +58,18 @@ def test_usage_errors_exit_2(records: Path, postgres_url: str, capsys: pytest.Ca
     assert main(["search", "x", "--db", bad]) == 2
     err = capsys.readouterr().err
     assert "cannot connect" in err and "hunter2" not in err
+
+
+def test_bad_record_goes_to_an_errors_file_named_without_the_url(
+    records: Path, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A URL is no path: the default errors file must not be "postgresql:/user:pw@host/db.errors.jsonl"
+    # (folders made from the URL, the password in a file name).
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(records.read_bytes() + b'{"id": "broken"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["index", str(bad), "--db", postgres_url, "-q"]) == 1
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == ["bad.jsonl", "khabar-index.errors.jsonl", "seed.jsonl"]
+    error = json.loads((tmp_path / "khabar-index.errors.jsonl").read_text(encoding="utf-8"))
+    assert error["record"] == 2 and "broken" in error["raw"]

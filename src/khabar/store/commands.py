@@ -7,6 +7,7 @@ message and exit 2, a summary line goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -80,12 +81,20 @@ def _records(path: str) -> Iterator[Item]:
         yield n + 1, ReadError(path, n + 1, f"cannot read further: {exc}"), None
 
 
+def _errors_path(db: str) -> str | None:
+    """``DB.errors.jsonl`` beside a store file; for a server URL (``postgresql://user:pw@host/db``),
+    ``khabar-index.errors.jsonl`` here: a URL is no path, and its password must not become a file name."""
+    if "://" in db and not db.startswith("sqlite:"):
+        return "khabar-index.errors.jsonl"
+    return default_errors_path(db.removeprefix("sqlite:///"))
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     try:
         db = _open(args.db, "index", readonly=False)
     except StoreError as exc:
         return _usage("index", str(exc))
-    errors = ErrorWriter(args.errors or default_errors_path(args.db))
+    errors = ErrorWriter(args.errors or _errors_path(args.db))
     start = time.monotonic()
     writer = db.writer()
     try:
@@ -104,12 +113,21 @@ def cmd_index(args: argparse.Namespace) -> int:
                         reason, raw = f"bad record: {exc}", json.dumps(item, ensure_ascii=False)[:2000]
                 print(f"khabar index: {path}:{n or '-'}: {reason}", file=sys.stderr)
                 errors.write(path, n or None, reason, raw)
+    except StoreError as exc:  # the server went away, the disk filled: said plainly, the open batch lost
+        with contextlib.suppress(StoreError):
+            writer.abort()
+            db.close()
+        return _usage("index", f"{exc} (the articles before the last commit are stored)")
     except BaseException:
         writer.abort()
         raise
     finally:
         errors.close()
-    writer.close()
+    try:
+        writer.close()
+    except StoreError as exc:
+        db.close()
+        return _usage("index", str(exc))
     seconds = time.monotonic() - start
     stats = db.stats()
     db.close()
@@ -279,7 +297,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     i.add_argument("records", nargs="+", metavar="RECORDS")
     _db_option(i)
     i.add_argument(
-        "--errors", metavar="FILE", help="bad records go here (default DB.errors.jsonl beside --db)"
+        "--errors",
+        metavar="FILE",
+        help="bad records go here (default DB.errors.jsonl beside a --db file; khabar-index.errors.jsonl here for a server URL)",
     )
     i.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     i.set_defaults(func=cmd_index)
