@@ -256,3 +256,21 @@ def test_a_phrase_with_many_spelling_variants_is_capped_and_keeps_its_own_form(s
     assert "exact" in found  # its own form is always kept
     assert "v0" in found  # كتاب لجديدهم: ل + جديد + هم, still a variant in the cap
     assert len(found) < 11  # some pairs fell outside the cap: the query stays bounded
+
+
+def test_filters_never_run_the_full_text_match_per_row(seed_store: SQLiteStore) -> None:
+    # The match must be the outer loop of the join: when SQLite chose to walk an outlet's rows by its
+    # index instead, it ran the FTS5 MATCH once per row (11 s for a source filter at 100k articles).
+    statements: list[str] = []
+    seed_store.con.set_trace_callback(statements.append)
+    try:
+        filters = SearchFilters(source="x", date_from="2025-01-01", story="s", agency="AFP")
+        seed_store.search("أستانا", filters=filters)
+    finally:
+        seed_store.con.set_trace_callback(None)
+    searches = [s for s in statements if "MATCH" in s and s.lstrip().startswith("SELECT")]
+    assert searches
+    for sql in searches:
+        plan = [row[3] for row in seed_store.con.execute("EXPLAIN QUERY PLAN " + sql)]
+        scans = [p for p in plan if p.startswith(("SCAN", "SEARCH"))]
+        assert scans[0].startswith("SCAN fts VIRTUAL TABLE"), plan
